@@ -1,0 +1,157 @@
+// Package cli implements the cloudatlas command line: one file per
+// subcommand, each with its own flag set. [Run] is the whole program;
+// cmd/cloudatlas only wires it to the process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// Env is what a command may touch of the outside world. Tests build one
+// with buffers and a temp dir.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Now            func() time.Time
+}
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *Env, args []string) error
+}
+
+// commands is filled by each subcommand's file in an init-free way: see
+// commandTable.
+func commandTable() map[string]command {
+	return map[string]command{
+		"ip":     {"show every range that contains each address", runIP},
+		"lookup": {"attribute a stream of addresses or CIDRs (JSON Lines, CSV, table)", runLookup},
+		"update": {"download (or --from DIR import) the range feeds into a new snapshot", runUpdate},
+		"feeds":  {"list the feeds with their snapshot dates and prefix counts", runFeeds},
+		"diff":   {"compare two snapshots of a feed", runDiff},
+	}
+}
+
+// errUsage marks an error caused by how the command was called (exit 2).
+var errUsage = errors.New("usage")
+
+// exitError carries an exit code for an outcome that is not a failure to
+// run, such as bad input lines that were reported and skipped.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// Run runs the command line args (without the program name) and returns
+// the process exit code.
+func Run(ctx context.Context, args []string, e *Env) int {
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	if e.Getenv == nil {
+		e.Getenv = os.Getenv
+	}
+	cmds := commandTable()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.Stdout, cmds)
+		return 0
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(e.Stderr, "cloudatlas: unknown command %q\n\n", args[0])
+		usage(e.Stderr, cmds)
+		return 2
+	}
+	err := c.run(ctx, e, args[1:])
+	var ee *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(e.Stderr, "cloudatlas %s: %v\n", args[0], err)
+		return 2
+	case errors.As(err, &ee):
+		if ee.msg != "" {
+			fmt.Fprintf(e.Stderr, "cloudatlas %s: %s\n", args[0], ee.msg)
+		}
+		return ee.code
+	default:
+		fmt.Fprintf(e.Stderr, "cloudatlas %s: %v\n", args[0], err)
+		return 1
+	}
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "cloudatlas: who's behind the clouds?")
+	fmt.Fprintln(w, "\nUsage: cloudatlas <command> [flags] [args]\n\nCommands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun \"cloudatlas <command> -h\" for a command's flags.")
+	fmt.Fprintln(w, "The data directory is --data-dir, else $CLOUDATLAS_DATA_DIR, else the user data dir.")
+}
+
+// flagSet returns a flag set for a subcommand that writes its usage to
+// e.Stderr and registers the flags every command shares.
+func (e *Env) flagSet(name, args string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	dir := fs.String("data-dir", "", "data `directory` (default $CLOUDATLAS_DATA_DIR or the user data dir)")
+	fs.Usage = func() {
+		fmt.Fprintf(e.Stderr, "Usage: cloudatlas %s [flags] %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs, dir
+}
+
+// parseFlags parses args, turning a flag error into a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+// dataDir resolves the data directory: the flag, else
+// $CLOUDATLAS_DATA_DIR, else <user data dir>/cloudatlas.
+func (e *Env) dataDir(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if d := e.Getenv("CLOUDATLAS_DATA_DIR"); d != "" {
+		return d, nil
+	}
+	if d := e.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "cloudatlas"), nil
+	}
+	home := e.Getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("no data directory: set --data-dir or CLOUDATLAS_DATA_DIR: %w", err)
+		}
+	}
+	return filepath.Join(home, ".local", "share", "cloudatlas"), nil
+}

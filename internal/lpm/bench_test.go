@@ -1,0 +1,71 @@
+package lpm
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+
+	"github.com/gaissmai/bart"
+)
+
+// benchAddrs returns addresses drawn from the indexed prefixes (so most
+// lookups hit, as in real logs of cloud traffic) plus some random ones.
+func benchAddrs(rng *rand.Rand, sets []Set, n int) []netip.Addr {
+	var pfxs []netip.Prefix
+	for _, s := range sets {
+		for _, r := range s.Records {
+			pfxs = append(pfxs, r.Prefix)
+		}
+	}
+	out := make([]netip.Addr, n)
+	for i := range out {
+		p := pfxs[rng.IntN(len(pfxs))]
+		b := p.Addr().AsSlice()
+		for j := p.Bits() / 8; j < len(b); j++ {
+			b[j] |= byte(rng.IntN(256)) & byte(0xff>>max(0, p.Bits()-j*8))
+		}
+		a, _ := netip.AddrFromSlice(b)
+		out[i] = a
+	}
+	return out
+}
+
+// benchLookups measures a full attribution (Table.Lookup) against the
+// baseline of a bare bart.Table lookup over the same prefixes.
+func benchLookups(b *testing.B, sets []Set) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	addrs := benchAddrs(rng, sets, 1<<16)
+	var bare bart.Table[int]
+	for _, s := range sets {
+		for i, r := range s.Records {
+			bare.Insert(r.Prefix, i)
+		}
+	}
+	tbl := Build(sets)
+	b.Run("baseline=bart", func(b *testing.B) {
+		n := 0
+		i := 0
+		for b.Loop() {
+			if _, ok := bare.Lookup(addrs[i&(len(addrs)-1)]); ok {
+				n++
+			}
+			i++
+		}
+		sink = n
+	})
+	b.Run("attribution", func(b *testing.B) {
+		n := 0
+		i := 0
+		for b.Loop() {
+			n += len(tbl.Lookup(addrs[i&(len(addrs)-1)]))
+			i++
+		}
+		sink = n
+	})
+}
+
+var sink int
+
+func BenchmarkLookupSynthetic(b *testing.B) {
+	benchLookups(b, randomSets(rand.New(rand.NewPCG(3, 3)), 100000))
+}
