@@ -1,0 +1,149 @@
+package atlas
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// maxDepth bounds ownership walks; real chains are far shorter.
+const maxDepth = 12
+
+// Step is one statement along a path, as written (subject, predicate,
+// object), with the id of the statement that supports it.
+type Step struct {
+	From      string     `json:"from"`
+	Predicate string     `json:"predicate"`
+	To        string     `json:"to"`
+	Statement string     `json:"statement,omitempty"`
+	Share     ShareRange `json:"share,omitzero"`
+	Disputed  bool       `json:"disputed,omitempty"`
+}
+
+// Path is a chain of steps from an entity up to one of its owners.
+type Path struct {
+	Steps []Step     `json:"steps"`
+	Share ShareRange `json:"share"` // product of the step shares
+	// Controlling reports whether every step conveys control: controls,
+	// subsidiary_of, or owns with a sure majority.
+	Controlling bool `json:"controlling"`
+}
+
+// Owner is an entity above another in the ownership graph at an instant.
+type Owner struct {
+	ID       string `json:"id"`
+	Depth    int    `json:"depth"`    // fewest steps from the entity
+	Ultimate bool   `json:"ultimate"` // nothing above it
+	// Share sums the effective shares of the paths whose share is known.
+	// UnknownPaths counts the others: the share is then a lower bound.
+	Share        ShareRange `json:"effective_share"`
+	UnknownPaths int        `json:"unknown_paths"`
+	Controlling  bool       `json:"controlling"` // some path is controlling
+	Paths        []Path     `json:"paths"`
+}
+
+// Ownership is the result of an ownership walk.
+type Ownership struct {
+	Of     string     `json:"of"`
+	Owners []*Owner   `json:"owners"`
+	Cycles [][]string `json:"cycles,omitempty"` // each starts and ends on the same id
+}
+
+// upward returns the edges from id to its direct owners and controllers
+// at t: owns and controls statements on id, subsidiary_of statements of
+// id.
+func (a *Atlas) upward(id string, t time.Time) []Step {
+	var out []Step
+	for _, p := range []string{"owns", "controls"} {
+		for _, f := range a.IncomingAt(id, p, t) {
+			out = append(out, stepOf(f))
+		}
+	}
+	for _, f := range a.StatementsAt(id, "subsidiary_of", t) {
+		out = append(out, stepOf(f))
+	}
+	return out
+}
+
+func stepOf(f Fact) Step {
+	s := f.Statement
+	return Step{From: s.Subject, Predicate: s.Predicate, To: s.Object, Statement: s.ID,
+		Share: statementShare(s), Disputed: f.Disputed}
+}
+
+// parent returns the upper end of an upward step.
+func (st Step) parent() string {
+	if st.Predicate == "subsidiary_of" {
+		return st.To
+	}
+	return st.From
+}
+
+// controlling reports whether the step conveys control.
+func (st Step) controlling() bool {
+	return st.Predicate != "owns" || st.Share.Majority()
+}
+
+// Owners walks up from id at t through owns, controls and subsidiary_of
+// to the ultimate owners, computing effective shares: the product along
+// each path, summed over paths. Cycles are cut and reported.
+func (a *Atlas) Owners(id string, t time.Time) *Ownership {
+	w := &walk{a: a, t: t, res: &Ownership{Of: id}, byID: map[string]*Owner{}}
+	w.visit(id, nil, []string{id})
+	slices.SortStableFunc(w.res.Owners, func(x, y *Owner) int {
+		return cmp.Or(cmp.Compare(x.Depth, y.Depth), cmp.Compare(x.ID, y.ID))
+	})
+	return w.res
+}
+
+type walk struct {
+	a    *Atlas
+	t    time.Time
+	res  *Ownership
+	byID map[string]*Owner
+}
+
+// visit follows every upward edge of id; path holds the steps so far and
+// onPath the ids on it, starting with the walk's origin.
+func (w *walk) visit(id string, path []Step, onPath []string) {
+	if len(path) >= maxDepth {
+		return
+	}
+	for _, st := range w.a.upward(id, w.t) {
+		up := st.parent()
+		if i := slices.Index(onPath, up); i >= 0 {
+			w.res.Cycles = append(w.res.Cycles, append(slices.Clone(onPath[i:]), up))
+			continue
+		}
+		steps := append(slices.Clone(path), st)
+		w.record(up, steps)
+		w.visit(up, steps, append(slices.Clone(onPath), up))
+	}
+}
+
+// record adds the path steps to the owner at its top.
+func (w *walk) record(id string, steps []Step) {
+	o := w.byID[id]
+	if o == nil {
+		o = &Owner{ID: id, Depth: len(steps)}
+		w.byID[id] = o
+		w.res.Owners = append(w.res.Owners, o)
+		o.Ultimate = len(w.a.upward(id, w.t)) == 0
+	}
+	p := Path{Steps: steps, Share: exact(100), Controlling: true}
+	for _, st := range steps {
+		p.Share = p.Share.Times(st.Share)
+		p.Controlling = p.Controlling && st.controlling()
+	}
+	o.Depth = min(o.Depth, len(steps))
+	o.Controlling = o.Controlling || p.Controlling
+	o.Paths = append(o.Paths, p)
+	switch {
+	case p.Share.Known && o.Share.Known:
+		o.Share = o.Share.Plus(p.Share)
+	case p.Share.Known:
+		o.Share = p.Share
+	default:
+		o.UnknownPaths++
+	}
+}

@@ -1,0 +1,170 @@
+package atlas
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Place is where a range feed puts an address: provider key, partition
+// key and region code, any of which may be empty.
+type Place struct {
+	Provider, Partition, Region string
+}
+
+// Whois answers for target at asOf: target is an entity id, or a name,
+// Chinese name or alias naming exactly one entity (see [Atlas.Resolve]).
+// The entity must be a region, partition, provider, data center or
+// organisation.
+func (a *Atlas) Whois(target string, asOf time.Time) (*Answer, error) {
+	e, err := a.Resolve(target)
+	if err != nil {
+		return nil, err
+	}
+	return a.whois(target, e, asOf, nil)
+}
+
+// WhoisRegion answers for the region a feed names by provider key and
+// region code. Without a region entity for them it falls back to the
+// provider (see [Atlas.WhoisPlace]).
+func (a *Atlas) WhoisRegion(provider, code string, asOf time.Time) (*Answer, error) {
+	return a.WhoisPlace(Place{Provider: provider, Region: code}, asOf)
+}
+
+// WhoisPlace answers for a range match: the region entity of (provider,
+// region) if there is one, else partition/<partition>, else
+// provider/<provider>; the answer's notes say when it fell back.
+func (a *Atlas) WhoisPlace(p Place, asOf time.Time) (*Answer, error) {
+	query := p.Provider + " " + p.Region
+	if p.Region == "" {
+		query = p.Provider + " " + p.Partition
+	}
+	if e := a.Region(p.Provider, p.Region); e != nil && p.Region != "" {
+		return a.whois(query, e, asOf, nil)
+	}
+	var notes []string
+	if p.Region != "" {
+		notes = append(notes, fmt.Sprintf("no region entity for %s region %q; showing its partition or provider", p.Provider, p.Region))
+	}
+	for _, id := range []string{"partition/" + p.Partition, "provider/" + p.Provider} {
+		if e := a.byID[id]; e != nil {
+			return a.whois(query, e, asOf, notes)
+		}
+	}
+	return nil, fmt.Errorf("atlas: provider %q, partition %q, region %q: %w", p.Provider, p.Partition, p.Region, ErrNotFound)
+}
+
+// whoisKinds are the kinds whois can answer for.
+var whoisKinds = []string{KindRegion, KindPartition, KindProvider, KindDatacenter, KindOrganisation}
+
+// whois builds the answer about e.
+func (a *Atlas) whois(query string, e *Entity, t time.Time, notes []string) (*Answer, error) {
+	if !slices.Contains(whoisKinds, e.Kind) {
+		return nil, fmt.Errorf("atlas: whois %s: a %s has no operator or owners (try the entity command)", e.ID, e.Kind)
+	}
+	ans := &Answer{Query: query, AsOf: DateOf(t).String(), Subject: e.ID, Notes: notes,
+		Operators: []OperatorAnswer{}, Ownership: []*Ownership{}, People: []PersonAnswer{}}
+	c := newCite(a, ans)
+	c.entity(e.ID)
+	a.place(ans, e, t)
+	orgs := a.operatorsOf(ans, c, e, t)
+	a.owners(ans, c, orgs, t)
+	ans.Location = a.located(e.ID, nil, t)
+	ans.Jurisdictions = a.Exposures(e.ID, t)
+	ans.Reach = a.Reach(e.ID, t)
+	for _, x := range append(slices.Clone(ans.Location), ans.Jurisdictions...) {
+		c.entity(x.Jurisdiction)
+		c.steps(x.Path)
+	}
+	for _, r := range ans.Reach {
+		c.entity(r.Law)
+		c.steps(r.Path)
+	}
+	return ans, nil
+}
+
+// place fills the region, partition and provider of the answer.
+func (a *Atlas) place(ans *Answer, e *Entity, t time.Time) {
+	switch e.Kind {
+	case KindRegion:
+		ans.Region = e.ID
+		if p := a.byID[a.partitionOf(e, t)]; p != nil {
+			ans.Partition = p.ID
+		}
+		ans.Provider = a.providerOf(e, t)
+	case KindPartition:
+		ans.Partition = e.ID
+		ans.Provider = a.providerOf(e, t)
+	case KindProvider:
+		ans.Provider = e.ID
+	}
+	if a.byID[ans.Provider] == nil {
+		ans.Provider = ""
+	}
+}
+
+// operatorsOf fills the operators and returns the organisations whose
+// owners and people the answer shows: the operators, or e itself when it
+// is an organisation.
+func (a *Atlas) operatorsOf(ans *Answer, c *cite, e *Entity, t time.Time) []string {
+	for _, k := range []string{ans.Region, ans.Partition, ans.Provider} {
+		c.entity(k)
+	}
+	if e.Kind == KindOrganisation {
+		return []string{e.ID}
+	}
+	var orgs []string
+	for _, f := range a.Operators(e.ID, t) {
+		op := OperatorAnswer{Operator: operatorOf(f), Of: f.Statement.Object, Statement: f.Statement.ID,
+			Disputed: f.Disputed, Competitors: c.competitors(f)}
+		if f.Statement.Predicate == "brand_of" {
+			op.Of = f.Statement.Subject
+		}
+		c.statement(f.Statement.ID)
+		ans.Operators = append(ans.Operators, op)
+		if !slices.Contains(orgs, op.Operator) {
+			orgs = append(orgs, op.Operator)
+		}
+	}
+	if len(ans.Operators) > 0 && ans.Operators[0].Of != e.ID {
+		ans.Notes = append(ans.Notes, fmt.Sprintf("no operator recorded on %s at %s; using %s", e.ID, ans.AsOf, ans.Operators[0].Of))
+	}
+	return orgs
+}
+
+// competitors registers and returns the statement ids competing with f.
+func (c *cite) competitors(f Fact) []string {
+	var ids []string
+	for _, s := range f.Competitors {
+		c.statement(s.ID)
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// owners fills the ownership walks of orgs and the officers of orgs and
+// of all their owners.
+func (a *Atlas) owners(ans *Answer, c *cite, orgs []string, t time.Time) {
+	people := slices.Clone(orgs)
+	for _, org := range orgs {
+		own := a.Owners(org, t)
+		ans.Ownership = append(ans.Ownership, own)
+		for _, o := range own.Owners {
+			c.entity(o.ID)
+			for _, p := range o.Paths {
+				c.steps(p.Steps)
+			}
+			if !slices.Contains(people, o.ID) {
+				people = append(people, o.ID)
+			}
+		}
+	}
+	for _, org := range people {
+		for _, f := range a.IncomingAt(org, "officer", t) {
+			s := f.Statement
+			c.statement(s.ID)
+			ans.People = append(ans.People, PersonAnswer{Person: s.Subject, Role: s.Role, Org: org,
+				Statement: s.ID, Disputed: f.Disputed, Competitors: c.competitors(f)})
+		}
+	}
+}
