@@ -80,7 +80,7 @@ func (c *checker) entity(e *Entity) {
 	case !ok:
 		c.at(e.Pos, e.fields, "kind", "unknown kind %q", e.Kind)
 	case e.ID != "" && (!strings.HasPrefix(e.ID, prefix) || len(e.ID) == len(prefix)):
-		c.at(e.Pos, e.fields, "id", "a %s id must start with %q", e.Kind, prefix)
+		c.at(e.Pos, e.fields, "id", "%s ids must start with %q", e.Kind, prefix)
 	}
 	switch e.Kind {
 	case KindRegion:

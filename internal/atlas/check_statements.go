@@ -89,7 +89,7 @@ func (c *checker) predicate(s *Statement) {
 			return
 		}
 	}
-	c.at(s.Pos, s.fields, "predicate", "%s cannot link a %s to a %s (allowed: %s)",
+	c.at(s.Pos, s.fields, "predicate", "%s cannot link %s to %s (allowed: %s)",
 		s.Predicate, subj.Kind, obj.Kind, describeEnds(allowed))
 }
 

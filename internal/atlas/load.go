@@ -70,14 +70,18 @@ func Load(fsys fs.FS) (*Atlas, error) {
 func decodeFile(name string, data []byte, a *Atlas, probs *problems) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		probs.add(Pos{File: name, Line: yamlErrorLine(err)}, 0, "", "%v", err)
+		msg := yamlLinePrefixRE.ReplaceAllString(err.Error(), "")
+		probs.add(Pos{File: name, Line: yamlErrorLine(err)}, 0, "", "YAML syntax: %s", msg)
 		return
 	}
 	d := &decoder{file: name, probs: probs}
 	d.decodeFile(&root, a)
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLineRE       = regexp.MustCompile(`line (\d+)`)
+	yamlLinePrefixRE = regexp.MustCompile(`^yaml: (line \d+: )?`)
+)
 
 // yamlErrorLine extracts the line number of a YAML syntax error, or 1.
 func yamlErrorLine(err error) int {
