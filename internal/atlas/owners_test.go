@@ -1,0 +1,101 @@
+package atlas
+
+import (
+	"go/build"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// loadYAML loads an atlas from one in-memory file.
+func loadYAML(t *testing.T, src string) *Atlas {
+	t.Helper()
+	a, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(src)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+const ownersYAML = `
+entities:
+  - {id: org/op, kind: organisation, name: Operator}
+  - {id: org/mid, kind: organisation, name: Mid}
+  - {id: org/top, kind: organisation, name: Top}
+  - {id: org/x, kind: organisation, name: X}
+  - {id: org/y, kind: organisation, name: Y}
+  - {id: person/p, kind: person, name: P}
+statements:
+  - {subject: org/mid, predicate: owns, object: org/op, share: 60, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2020}]}
+  - {subject: org/top, predicate: owns, object: org/mid, share_min: 50, share_max: 100, recorded: 2026, sources: [{url: https://e.com/2, publisher: E, published: 2020}]}
+  - {subject: org/top, predicate: owns, object: org/op, share: 10, recorded: 2026, sources: [{url: https://e.com/3, publisher: E, published: 2020}]}
+  - {subject: person/p, predicate: owns, object: org/top, recorded: 2026, sources: [{url: https://e.com/4, publisher: E, published: 2020}]}
+  - {subject: org/x, predicate: owns, object: org/op, share: 20, to: 2019, recorded: 2026, sources: [{url: https://e.com/5, publisher: E, published: 2020}]}
+  - {subject: org/y, predicate: owns, object: org/x, share: 50, recorded: 2026, sources: [{url: https://e.com/6, publisher: E, published: 2020}]}
+  - {subject: org/x, predicate: owns, object: org/y, share: 50, recorded: 2026, sources: [{url: https://e.com/7, publisher: E, published: 2020}]}
+  - {subject: person/p, predicate: officer, object: org/top, role: chair, recorded: 2026, sources: [{url: https://e.com/8, publisher: E, published: 2020}]}
+`
+
+func TestOwners(t *testing.T) {
+	a := loadYAML(t, ownersYAML)
+	if err := Check(a).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	own := a.Owners("org/op", day("2020-01-01"))
+	for _, o := range own.Owners {
+		got[o.ID] = o.Share.String()
+		if o.UnknownPaths > 0 {
+			got[o.ID] += " +unknown"
+		}
+	}
+	want := map[string]string{
+		"org/mid":  "60%",
+		"org/top":  "40-70%",           // 60% x 50..100% + 10%
+		"person/p": "unknown +unknown", // no share on p -> top: never zero
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("owner %s share = %q, want %q", id, got[id], w)
+		}
+	}
+	if len(own.Owners) != len(want) || len(own.Cycles) != 0 {
+		t.Errorf("owners = %v, cycles %v", got, own.Cycles)
+	}
+	if o := own.Owners[len(own.Owners)-1]; o.ID != "person/p" || !o.Ultimate || o.Depth != 2 {
+		t.Errorf("last owner = %+v, want person/p ultimate at depth 2", o)
+	}
+}
+
+func TestOwnersCycle(t *testing.T) {
+	a := loadYAML(t, ownersYAML)
+	own := a.Owners("org/op", day("2018-06-01"))
+	if len(own.Cycles) == 0 {
+		t.Fatal("no cycle reported")
+	}
+	for _, c := range own.Cycles {
+		if c[0] != c[len(c)-1] {
+			t.Errorf("cycle %v does not close", c)
+		}
+	}
+	i := slices.IndexFunc(own.Owners, func(o *Owner) bool { return o.ID == "org/y" })
+	if i < 0 || own.Owners[i].Share.String() != "10%" {
+		t.Errorf("org/y should own 10%% of org/op through org/x: %+v", own.Owners)
+	}
+}
+
+// TestImports enforces that the domain core does no I/O of its own.
+func TestImports(t *testing.T) {
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range pkg.Imports {
+		for _, banned := range []string{"net/http", "database/sql", "os/exec", "net"} {
+			if imp == banned || strings.HasPrefix(imp, banned+"/") {
+				t.Errorf("package atlas imports %s", imp)
+			}
+		}
+	}
+}
