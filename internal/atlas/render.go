@@ -43,17 +43,9 @@ func (r *renderer) name(id string) string {
 	return fmt.Sprintf("%s (%s)", e.Name, id)
 }
 
-// cites renders the source numbers of a statement as "[1,2]".
+// cites renders the source numbers of a statement as " [1,2]".
 func (r *renderer) cites(id string) string {
-	s, ok := r.ans.Statements[id]
-	if !ok || len(s.Sources) == 0 {
-		return ""
-	}
-	parts := make([]string, len(s.Sources))
-	for i, n := range s.Sources {
-		parts[i] = fmt.Sprint(n)
-	}
-	return " [" + strings.Join(parts, ",") + "]"
+	return sourceMarks(r.ans.Statements[id].Sources)
 }
 
 // span renders a statement's validity as " (2016-08..2017-11)".
@@ -198,12 +190,4 @@ func (r *renderer) reach() {
 	}
 }
 
-func (r *renderer) sources() {
-	if len(r.ans.Sources) == 0 {
-		return
-	}
-	r.printf("\nSources\n")
-	for _, s := range r.ans.Sources {
-		r.printf("  [%d] %s, %s, %s\n", s.N, s.Publisher, s.Published, s.URL)
-	}
-}
+func (r *renderer) sources() { writeSources(r.w, r.ans.Sources) }

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -89,5 +91,55 @@ func TestWhoisErrors(t *testing.T) {
 	}
 	if _, err := a.WhoisPlace(Place{Provider: "nobody"}, day("2020")); err == nil {
 		t.Error("WhoisPlace(nobody) succeeded, want an error")
+	}
+}
+
+func TestDescribeAndHistoryGolden(t *testing.T) {
+	a := mustLoad(t, "testdata/atlas")
+	for _, target := range []string{"Sinnet", "region/aws/cn-north-1"} {
+		d, err := a.Describe(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.History(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.ReplaceAll(d.Entity.ID, "/", "_")
+		var buf bytes.Buffer
+		if err := d.WriteText(&buf); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "entity-"+name+".txt", buf.Bytes())
+		buf.Reset()
+		if err := h.WriteText(&buf); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "history-"+name+".txt", buf.Bytes())
+	}
+}
+
+func TestSearch(t *testing.T) {
+	a := mustLoad(t, "testdata/atlas")
+	tests := []struct {
+		q    string
+		want []string // "rank id"
+	}{
+		{"sinnet", []string{"exact org/sinnet"}},
+		{"光环", []string{"prefix org/sinnet"}},
+		{"AWS", []string{"exact partition/aws", "exact provider/aws", "prefix org/aws-inc", "prefix partition/aws-cn",
+			"prefix region/aws/cn-north-1", "prefix region/aws/cn-northwest-1", "prefix region/aws/us-east-1"}},
+		{"Beijing", []string{"prefix org/sinnet", "substring region/aws/cn-north-1"}},
+		{"阿里", []string{"prefix provider/alibaba"}},
+		{"nothing-like-this", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, m := range a.Search(tt.q, 0) {
+			got = append(got, m.Rank.String()+" "+m.Entity.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q) = %q, want %q", tt.q, got, tt.want)
+		}
 	}
 }
