@@ -12,22 +12,51 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
-// The file layout, all integers as unsigned varints unless noted:
+// The file layout. Integers are unsigned varints unless noted; strings
+// are ids into the string table.
 //
-//	magic "CAIX" version(1 byte)
-//	strings: count, then each as length + bytes
-//	sets: count, then each:
-//	  source: feed, tier, order, snapshot id, upstream id, upstream date
-//	          (unix ns, 0 = none), fetched (unix ns)   -- strings as ids
-//	  records: count, then each:
-//	    family+bits (1 byte: bit 7 set for IPv6) and 4 or 16 address bytes,
-//	    provider, partition, region, scope, country, subdivision, city,
-//	    service count and ids, asn
+//	magic "CAIX", version (1 byte)
+//	string table: count, then each as length + bytes
+//	set count, then for each set:
+//	  source: feed, tier, order, snapshot id, upstream id,
+//	          upstream date (zig-zag unix ns, 0 = none), fetched (same)
+//	  record count n
+//	  prefixes: n entries of 17 bytes: (0x80 if IPv6) | bits, then 16
+//	            address bytes (IPv4 in the first 4)
+//	  offsets: n little-endian uint32, each record's start in the
+//	           metadata block
+//	  metadata block: its length, then per record: provider, partition,
+//	            region, scope, country, subdivision, city, service count
+//	            and ids, asn
 //	crc32 (IEEE, 4 bytes little endian) of everything before it
+//
+// Fixed-size prefix entries let [Index.Scan] test every prefix without
+// decoding any metadata, so a cold process answers one address in
+// about a millisecond.
 const (
-	magic   = "CAIX"
-	version = 1
+	magic     = "CAIX"
+	version   = 2
+	entrySize = 17
 )
+
+var errCorrupt = errors.New("corrupt index file")
+
+// encode serialises sets.
+func encode(sets []lpm.Set) []byte {
+	e := &encoder{ids: map[string]uint64{}}
+	e.uint(uint64(len(sets)))
+	for _, s := range sets {
+		e.set(s)
+	}
+	out := append([]byte(magic), version)
+	out = binary.AppendUvarint(out, uint64(len(e.strs)))
+	for _, s := range e.strs {
+		out = binary.AppendUvarint(out, uint64(len(s)))
+		out = append(out, s...)
+	}
+	out = append(out, e.buf...)
+	return binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out))
+}
 
 type encoder struct {
 	buf  []byte
@@ -36,9 +65,8 @@ type encoder struct {
 }
 
 func (e *encoder) uint(v uint64)    { e.buf = binary.AppendUvarint(e.buf, v) }
-func (e *encoder) int(v int64)      { e.buf = binary.AppendVarint(e.buf, v) }
 func (e *encoder) str(s string)     { e.uint(e.id(s)) }
-func (e *encoder) time(t time.Time) { e.int(unixNano(t)) }
+func (e *encoder) time(t time.Time) { e.buf = binary.AppendVarint(e.buf, unixNano(t)) }
 
 func (e *encoder) id(s string) uint64 {
 	if id, ok := e.ids[s]; ok {
@@ -57,45 +85,47 @@ func unixNano(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-func (ix *Index) encode() []byte {
-	e := &encoder{ids: map[string]uint64{}}
-	e.uint(uint64(len(ix.Sets)))
-	for _, s := range ix.Sets {
-		src := s.Source
-		e.str(src.Feed)
-		e.uint(uint64(src.Tier))
-		e.uint(uint64(src.Order))
-		e.uint(uint64(src.SnapshotID))
-		e.str(src.UpstreamID)
-		e.time(src.UpstreamDate)
-		e.time(src.Fetched)
-		e.uint(uint64(len(s.Records)))
-		for i := range s.Records {
-			e.record(&s.Records[i])
-		}
+func (e *encoder) set(s lpm.Set) {
+	src := s.Source
+	e.str(src.Feed)
+	e.uint(uint64(src.Tier))
+	e.uint(uint64(src.Order))
+	e.uint(uint64(src.SnapshotID))
+	e.str(src.UpstreamID)
+	e.time(src.UpstreamDate)
+	e.time(src.Fetched)
+	e.uint(uint64(len(s.Records)))
+	for i := range s.Records {
+		e.buf = appendEntry(e.buf, s.Records[i].Prefix)
 	}
-	body := e.buf
-	out := append([]byte(magic), version)
-	out = binary.AppendUvarint(out, uint64(len(e.strs)))
-	for _, s := range e.strs {
-		out = binary.AppendUvarint(out, uint64(len(s)))
-		out = append(out, s...)
+	meta := &encoder{ids: e.ids, strs: e.strs}
+	offsets := make([]byte, 0, 4*len(s.Records))
+	for i := range s.Records {
+		offsets = binary.LittleEndian.AppendUint32(offsets, uint32(len(meta.buf)))
+		meta.record(&s.Records[i])
 	}
-	out = append(out, body...)
-	return binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out))
+	e.strs = meta.strs
+	e.buf = append(e.buf, offsets...)
+	e.uint(uint64(len(meta.buf)))
+	e.buf = append(e.buf, meta.buf...)
+}
+
+func appendEntry(dst []byte, p netip.Prefix) []byte {
+	flag := byte(p.Bits())
+	if p.Addr().Is6() {
+		flag |= 0x80
+	}
+	a := p.Addr().As16()
+	if p.Addr().Is4() {
+		a4 := p.Addr().As4()
+		a = [16]byte{}
+		copy(a[:], a4[:])
+	}
+	dst = append(dst, flag)
+	return append(dst, a[:]...)
 }
 
 func (e *encoder) record(r *ranges.Record) {
-	a := r.Prefix.Addr()
-	if a.Is4() {
-		e.buf = append(e.buf, byte(r.Prefix.Bits()))
-		b := a.As4()
-		e.buf = append(e.buf, b[:]...)
-	} else {
-		e.buf = append(e.buf, 0x80|byte(r.Prefix.Bits()))
-		b := a.As16()
-		e.buf = append(e.buf, b[:]...)
-	}
 	for _, s := range [...]string{r.Provider, r.Partition, r.Region, r.Scope, r.Country, r.Subdivision, r.City} {
 		e.str(s)
 	}
@@ -106,7 +136,40 @@ func (e *encoder) record(r *ranges.Record) {
 	e.uint(uint64(r.ASN))
 }
 
-var errCorrupt = errors.New("corrupt index file")
+// rawSet is one set of a file, with its blocks still encoded.
+type rawSet struct {
+	source  *lpm.Source
+	n       int
+	entries []byte
+	offsets []byte
+	meta    []byte
+}
+
+// parse checks the frame of an index file and splits it into sets
+// without decoding any record.
+func parse(b []byte) ([]string, []rawSet, error) {
+	if len(b) < len(magic)+1+4 || string(b[:len(magic)]) != magic {
+		return nil, nil, fmt.Errorf("%w: bad magic", errCorrupt)
+	}
+	if b[len(magic)] != version {
+		return nil, nil, fmt.Errorf("%w: version %d, want %d", errCorrupt, b[len(magic)], version)
+	}
+	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
+	if crc32.ChecksumIEEE(body) != sum {
+		return nil, nil, fmt.Errorf("%w: checksum mismatch", errCorrupt)
+	}
+	d := &decoder{b: body[len(magic)+1:]}
+	d.readStrings()
+	nsets := d.uint()
+	var sets []rawSet
+	for i := uint64(0); i < nsets && d.err == nil; i++ {
+		sets = append(sets, d.rawSet())
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
+	}
+	return d.strs, sets, d.err
+}
 
 type decoder struct {
 	b    []byte
@@ -114,35 +177,24 @@ type decoder struct {
 	err  error
 }
 
+func (d *decoder) fail() { d.err = errCorrupt; d.b = nil }
+
 func (d *decoder) uint() uint64 {
 	if d.err != nil {
 		return 0
 	}
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
-		d.err = errCorrupt
+		d.fail()
 		return 0
 	}
 	d.b = d.b[n:]
 	return v
 }
 
-func (d *decoder) int() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = errCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) bytes(n int) []byte {
-	if d.err != nil || n > len(d.b) || n < 0 {
-		d.err = errCorrupt
+func (d *decoder) bytes(n uint64) []byte {
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.fail()
 		return nil
 	}
 	v := d.b[:n]
@@ -153,101 +205,91 @@ func (d *decoder) bytes(n int) []byte {
 func (d *decoder) str() string {
 	id := d.uint()
 	if id >= uint64(len(d.strs)) {
-		d.err = errCorrupt
+		d.fail()
 		return ""
 	}
 	return d.strs[id]
 }
 
 func (d *decoder) time() time.Time {
-	ns := d.int()
+	if d.err != nil {
+		return time.Time{}
+	}
+	ns, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return time.Time{}
+	}
+	d.b = d.b[n:]
 	if ns == 0 {
 		return time.Time{}
 	}
 	return time.Unix(0, ns).UTC()
 }
 
-func decode(b []byte) (*Index, error) {
-	if len(b) < len(magic)+1+4 || string(b[:len(magic)]) != magic {
-		return nil, fmt.Errorf("%w: bad magic", errCorrupt)
-	}
-	if b[len(magic)] != version {
-		return nil, fmt.Errorf("%w: version %d, want %d", errCorrupt, b[len(magic)], version)
-	}
-	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
-	if crc32.ChecksumIEEE(body) != sum {
-		return nil, fmt.Errorf("%w: checksum mismatch", errCorrupt)
-	}
-	d := &decoder{b: body[len(magic)+1:]}
-	d.readStrings()
-	ix := &Index{}
-	nsets := d.uint()
-	for i := uint64(0); i < nsets && d.err == nil; i++ {
-		ix.Sets = append(ix.Sets, d.set())
-	}
-	if d.err == nil && len(d.b) != 0 {
-		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
-	}
-	return ix, d.err
-}
-
 func (d *decoder) readStrings() {
 	n := d.uint()
 	if n > uint64(len(d.b)) {
-		d.err = errCorrupt
+		d.fail()
 		return
 	}
 	d.strs = make([]string, n)
 	for i := range d.strs {
-		d.strs[i] = string(d.bytes(int(d.uint())))
+		d.strs[i] = string(d.bytes(d.uint()))
 	}
 }
 
-func (d *decoder) set() lpm.Set {
+func (d *decoder) rawSet() rawSet {
 	src := &lpm.Source{Feed: d.str(), Tier: ranges.Tier(d.uint()), Order: int(d.uint()),
 		SnapshotID: int64(d.uint()), UpstreamID: d.str(), UpstreamDate: d.time(), Fetched: d.time()}
 	n := d.uint()
-	if n > uint64(len(d.b)) {
-		d.err = errCorrupt
-		return lpm.Set{}
+	if n > uint64(len(d.b))/entrySize {
+		d.fail()
+		return rawSet{}
 	}
-	recs := make([]ranges.Record, n)
-	for i := range recs {
-		d.record(&recs[i])
-	}
-	return lpm.Set{Source: src, Records: recs}
+	rs := rawSet{source: src, n: int(n), entries: d.bytes(n * entrySize), offsets: d.bytes(4 * n)}
+	rs.meta = d.bytes(d.uint())
+	return rs
 }
 
-func (d *decoder) record(r *ranges.Record) {
-	fb := d.bytes(1)
-	if d.err != nil {
-		return
-	}
-	bits := int(fb[0] & 0x7f)
+// prefix decodes entry i.
+func (rs *rawSet) prefix(i int) (netip.Prefix, error) {
+	e := rs.entries[i*entrySize : (i+1)*entrySize]
+	bits := int(e[0] & 0x7f)
 	var a netip.Addr
-	if fb[0]&0x80 == 0 {
-		if b := d.bytes(4); d.err == nil {
-			a = netip.AddrFrom4([4]byte(b))
-		}
-	} else if b := d.bytes(16); d.err == nil {
-		a = netip.AddrFrom16([16]byte(b))
+	if e[0]&0x80 == 0 {
+		a = netip.AddrFrom4([4]byte(e[1:5]))
+	} else {
+		a = netip.AddrFrom16([16]byte(e[1:17]))
 	}
-	if d.err != nil {
-		return
+	p := netip.PrefixFrom(a, bits)
+	if !p.IsValid() {
+		return p, errCorrupt
 	}
-	if r.Prefix = netip.PrefixFrom(a, bits); !r.Prefix.IsValid() {
-		d.err = errCorrupt
-		return
+	return p, nil
+}
+
+// record decodes record i into r.
+func (rs *rawSet) record(strs []string, i int, r *ranges.Record) error {
+	var err error
+	if r.Prefix, err = rs.prefix(i); err != nil {
+		return err
 	}
+	off := binary.LittleEndian.Uint32(rs.offsets[i*4:])
+	if uint64(off) > uint64(len(rs.meta)) {
+		return errCorrupt
+	}
+	d := &decoder{b: rs.meta[off:], strs: strs}
 	r.Provider, r.Partition, r.Region, r.Scope = d.str(), d.str(), d.str(), d.str()
 	r.Country, r.Subdivision, r.City = d.str(), d.str(), d.str()
 	if ns := d.uint(); ns > 0 && ns <= uint64(len(d.b)) {
 		r.Services = make([]string, ns)
-		for i := range r.Services {
-			r.Services[i] = d.str()
+		for j := range r.Services {
+			r.Services[j] = d.str()
 		}
 	} else if ns > 0 {
-		d.err = errCorrupt
+		d.fail()
 	}
 	r.ASN = uint32(d.uint())
+	return d.err
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,9 +26,17 @@ import (
 // File is the index file name inside the data directory.
 const File = "index.bin"
 
-// Index is the current snapshot of every feed, ready for lookups.
+// ErrEmpty reports that no feed has been loaded yet.
+var ErrEmpty = errors.New("no range data loaded: run \"cloudatlas update\" to download the feeds, or \"cloudatlas update --from DIR\" to import them from a directory")
+
+// Index is the current snapshot of every feed. Records are decoded
+// lazily: [Index.Scan] decodes only the records that match, [Index.Sets]
+// decodes everything once.
 type Index struct {
-	Sets []lpm.Set // in feed precedence order
+	data []byte // the encoded file
+	strs []string
+	raw  []rawSet
+	sets []lpm.Set // decoded, in feed precedence order; nil until needed
 }
 
 // Open returns the index of the store in dir, from index.bin when it is
@@ -38,7 +47,7 @@ func Open(ctx context.Context, db *store.DB, dir string) (*Index, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, File)
-	if ix, err := Read(path); err == nil && ix.matches(cur) {
+	if ix, err := Read(path); err == nil && ix.holds(cur) {
 		return ix, nil
 	}
 	ix, err := Compile(ctx, db, cur)
@@ -51,18 +60,17 @@ func Open(ctx context.Context, db *store.DB, dir string) (*Index, error) {
 	return ix, nil
 }
 
-// matches reports whether ix holds exactly the snapshots cur.
-func (ix *Index) matches(cur []store.SnapshotInfo) bool {
-	if len(cur) != len(ix.Sets) {
-		return false
-	}
+// holds reports whether ix holds exactly the snapshots cur.
+func (ix *Index) holds(cur []store.SnapshotInfo) bool {
 	want := make([]int64, 0, len(cur))
 	for _, c := range cur {
-		want = append(want, c.ID)
+		if _, err := ranges.Lookup(c.Feed); err == nil {
+			want = append(want, c.ID)
+		}
 	}
-	got := make([]int64, 0, len(ix.Sets))
-	for _, s := range ix.Sets {
-		got = append(got, s.Source.SnapshotID)
+	got := make([]int64, 0, len(ix.raw))
+	for _, s := range ix.raw {
+		got = append(got, s.source.SnapshotID)
 	}
 	slices.Sort(want)
 	slices.Sort(got)
@@ -72,7 +80,7 @@ func (ix *Index) matches(cur []store.SnapshotInfo) bool {
 // Compile loads the snapshots cur from the store. Snapshots of feeds that
 // cloudatlas no longer knows are skipped.
 func Compile(ctx context.Context, db *store.DB, cur []store.SnapshotInfo) (*Index, error) {
-	ix := &Index{}
+	var sets []lpm.Set
 	for order, f := range ranges.Feeds {
 		i := slices.IndexFunc(cur, func(c store.SnapshotInfo) bool { return c.Feed == f.ID })
 		if i < 0 {
@@ -82,17 +90,108 @@ func Compile(ctx context.Context, db *store.DB, cur []store.SnapshotInfo) (*Inde
 		if err != nil {
 			return nil, err
 		}
-		ix.Sets = append(ix.Sets, lpm.Set{
+		sets = append(sets, lpm.Set{
 			Source: &lpm.Source{Feed: f.ID, Tier: f.Tier, Order: order, SnapshotID: cur[i].ID,
 				UpstreamID: s.UpstreamID, UpstreamDate: s.UpstreamDate, Fetched: s.Fetched},
 			Records: s.Records,
 		})
 	}
-	return ix, nil
+	return FromSets(sets)
 }
 
-// ErrEmpty reports that no feed has been loaded yet.
-var ErrEmpty = errors.New("no range data: run \"cloudatlas update\" (or \"cloudatlas update --from DIR\")")
+// FromSets returns an index over sets.
+func FromSets(sets []lpm.Set) (*Index, error) {
+	data := encode(sets)
+	strs, raw, err := parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return &Index{data: data, strs: strs, raw: raw, sets: sets}, nil
+}
+
+// Empty reports whether the index holds no feed.
+func (ix *Index) Empty() bool { return len(ix.raw) == 0 }
+
+// Sets returns every set, decoding the records on first use.
+func (ix *Index) Sets() ([]lpm.Set, error) {
+	if ix.sets != nil || len(ix.raw) == 0 {
+		return ix.sets, nil
+	}
+	sets := make([]lpm.Set, len(ix.raw))
+	for i := range ix.raw {
+		rs := &ix.raw[i]
+		recs := make([]ranges.Record, rs.n)
+		for j := range recs {
+			if err := rs.record(ix.strs, j, &recs[j]); err != nil {
+				return nil, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
+			}
+		}
+		sets[i] = lpm.Set{Source: rs.source, Records: recs}
+	}
+	ix.sets = sets
+	return sets, nil
+}
+
+// Feeds returns the number of feeds in the index.
+func (ix *Index) Feeds() int { return len(ix.raw) }
+
+// Records returns the number of records in the index.
+func (ix *Index) Records() int {
+	n := 0
+	for _, rs := range ix.raw {
+		n += rs.n
+	}
+	return n
+}
+
+// Scan returns every record containing a, in [lpm.Table.Lookup] order,
+// decoding only the records that match.
+func (ix *Index) Scan(a netip.Addr) ([]lpm.Match, error) {
+	var hits []lpm.Set
+	for i := range ix.raw {
+		rs := &ix.raw[i]
+		var recs []ranges.Record
+		for j := 0; j < rs.n; j++ {
+			if !entryContains(rs.entries[j*entrySize:(j+1)*entrySize], a) {
+				continue
+			}
+			var r ranges.Record
+			if err := rs.record(ix.strs, j, &r); err != nil {
+				return nil, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
+			}
+			recs = append(recs, r)
+		}
+		if recs != nil {
+			hits = append(hits, lpm.Set{Source: rs.source, Records: recs})
+		}
+	}
+	return lpm.Scan(hits, a), nil
+}
+
+// entryContains reports whether the encoded prefix e contains a.
+func entryContains(e []byte, a netip.Addr) bool {
+	is6 := e[0]&0x80 != 0
+	if is6 != a.Is6() {
+		return false
+	}
+	bits := int(e[0] & 0x7f)
+	var ab [16]byte
+	if is6 {
+		ab = a.As16()
+	} else {
+		a4 := a.As4()
+		copy(ab[:], a4[:])
+	}
+	full := bits / 8
+	if string(e[1:1+full]) != string(ab[:full]) {
+		return false
+	}
+	if rem := bits % 8; rem != 0 {
+		mask := byte(0xff << (8 - rem))
+		return e[1+full]&mask == ab[full]&mask
+	}
+	return true
+}
 
 // Write saves ix to path atomically.
 func (ix *Index) Write(path string) error {
@@ -101,7 +200,11 @@ func (ix *Index) Write(path string) error {
 		return fmt.Errorf("index: write: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(ix.encode()); err != nil {
+	if _, err := tmp.Write(ix.data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("index: write %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return fmt.Errorf("index: write %s: %w", tmp.Name(), err)
 	}
@@ -118,15 +221,15 @@ func (ix *Index) Write(path string) error {
 	return nil
 }
 
-// Read loads an index file.
+// Read loads an index file, checking its frame but decoding no record.
 func Read(path string) (*Index, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ix, err := decode(b)
+	strs, raw, err := parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("index: %s: %w", path, err)
 	}
-	return ix, nil
+	return &Index{data: b, strs: strs, raw: raw}, nil
 }

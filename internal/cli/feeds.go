@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/store"
+)
+
+func runFeeds(ctx context.Context, e *Env, args []string) error {
+	fs, dirFlag := e.flagSet("feeds", "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	dir, err := e.dataDir(*dirFlag)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cur, err := db.Current(ctx)
+	if err != nil {
+		return err
+	}
+	now := e.Now()
+	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tTIER\tSNAPSHOT\tUPSTREAM\tUPSTREAM DATE\tFETCHED\tIPV4\tIPV6\tSTATUS")
+	for i := range ranges.Feeds {
+		f := &ranges.Feeds[i]
+		j := slices.IndexFunc(cur, func(c store.SnapshotInfo) bool { return c.Feed == f.ID })
+		if j < 0 {
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t-\t-\tnot loaded: run cloudatlas update\n", f.ID, f.Tier)
+			continue
+		}
+		c := cur[j]
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\n", f.ID, f.Tier, c.ID, dash(c.UpstreamID),
+			day(c.UpstreamDate), day(c.Fetched), c.V4, c.V6, staleness(f, c, now))
+	}
+	return tw.Flush()
+}
+
+// staleness says "ok", or how stale a snapshot is. Feeds without a date of
+// their own are judged by when they were fetched.
+func staleness(f *ranges.Feed, c store.SnapshotInfo, now time.Time) string {
+	when, what := c.UpstreamDate, "upstream date"
+	if when.IsZero() {
+		when, what = c.Fetched, "fetched"
+	}
+	age := now.Sub(when)
+	if f.MaxAge == 0 || age <= f.MaxAge {
+		return "ok"
+	}
+	return fmt.Sprintf("STALE: %s %d days ago (max %d)", what, int(age.Hours()/24), int(f.MaxAge.Hours()/24))
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format("2006-01-02")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

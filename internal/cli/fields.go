@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// row is what one output line describes: an input and one of its matches
+// (nil when nothing matched), with the number of matches the input had.
+type row struct {
+	input string
+	f     *found
+	n     int
+}
+
+// field is one output column. text appends its value as plain text for
+// CSV and tables; json appends it as a JSON value.
+type field struct {
+	name string
+	doc  string
+	text func(dst []byte, r *row) []byte
+	json func(dst []byte, r *row) []byte
+}
+
+func strField(name, doc string, get func(r *row) string) field {
+	return field{name: name, doc: doc,
+		text: func(dst []byte, r *row) []byte {
+			if r.f == nil {
+				return dst
+			}
+			return append(dst, get(r)...)
+		},
+		json: func(dst []byte, r *row) []byte { return appendJSONString(dst, get(r)) },
+	}
+}
+
+// fields lists every output column, in default order.
+var fields = []field{
+	{name: "input", doc: "the address or CIDR as given",
+		text: func(dst []byte, r *row) []byte { return append(dst, r.input...) },
+		json: func(dst []byte, r *row) []byte { return appendJSONString(dst, r.input) }},
+	strField("prefix", "the matching range", func(r *row) string { return r.f.Record.Prefix.String() }),
+	strField("relation", "contains (the range holds the input) or within (inside a CIDR input)", func(r *row) string {
+		if r.f.within {
+			return "within"
+		}
+		return "contains"
+	}),
+	strField("provider", "provider key: aws, azure, google, alibaba...", func(r *row) string { return r.f.Record.Provider }),
+	strField("partition", "cloud partition: aws, aws-cn, aws-us-gov, azure-china...", func(r *row) string { return r.f.Record.Partition }),
+	{name: "services", doc: "services the feed names, most specific first (CSV: joined by ';')",
+		text: func(dst []byte, r *row) []byte {
+			if r.f == nil {
+				return dst
+			}
+			for i, s := range r.f.Record.Services {
+				if i > 0 {
+					dst = append(dst, ';')
+				}
+				dst = append(dst, s...)
+			}
+			return dst
+		},
+		json: func(dst []byte, r *row) []byte {
+			dst = append(dst, '[')
+			for i, s := range r.f.Record.Services {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = appendJSONString(dst, s)
+			}
+			return append(dst, ']')
+		}},
+	strField("region", "region code as the feed spells it", func(r *row) string { return r.f.Record.Region }),
+	strField("scope", "finer placement: AWS network border group, Google scope", func(r *row) string { return r.f.Record.Scope }),
+	strField("country", "ISO country code (geofeeds)", func(r *row) string { return r.f.Record.Country }),
+	strField("subdivision", "ISO 3166-2 subdivision (geofeeds)", func(r *row) string { return r.f.Record.Subdivision }),
+	strField("city", "city (geofeeds)", func(r *row) string { return r.f.Record.City }),
+	{name: "asn", doc: "announcing ASN (ASN-derived ranges)",
+		text: func(dst []byte, r *row) []byte {
+			if r.f == nil || r.f.Record.ASN == 0 {
+				return dst
+			}
+			return strconv.AppendUint(dst, uint64(r.f.Record.ASN), 10)
+		},
+		json: func(dst []byte, r *row) []byte { return strconv.AppendUint(dst, uint64(r.f.Record.ASN), 10) }},
+	strField("feed", "feed id the range came from", func(r *row) string { return r.f.Source.Feed }),
+	strField("tier", "official, asn, classification or derived", func(r *row) string { return r.f.Source.Tier.String() }),
+	{name: "snapshot", doc: "store id of the feed snapshot",
+		text: func(dst []byte, r *row) []byte {
+			if r.f == nil {
+				return dst
+			}
+			return strconv.AppendInt(dst, r.f.Source.SnapshotID, 10)
+		},
+		json: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, r.f.Source.SnapshotID, 10) }},
+	strField("upstream_id", "the feed's own version (syncToken, changeNumber)", func(r *row) string { return r.f.Source.UpstreamID }),
+	strField("upstream_date", "the feed's own date", func(r *row) string {
+		if r.f.Source.UpstreamDate.IsZero() {
+			return ""
+		}
+		return r.f.Source.UpstreamDate.Format("2006-01-02")
+	}),
+	{name: "matches", doc: "number of ranges that matched the input",
+		text: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) },
+		json: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) }},
+}
+
+// defaultFields is the column set when --fields is not given.
+const defaultFields = "input,prefix,provider,partition,services,region,scope,country,city,feed,tier,matches"
+
+// selectFields parses a comma-separated list of field names.
+func selectFields(list string) ([]field, error) {
+	var out []field
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		i := slices.IndexFunc(fields, func(f field) bool { return f.name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: unknown field %q (known: %s)", errUsage, name, fieldNames())
+		}
+		out = append(out, fields[i])
+	}
+	return out, nil
+}
+
+func fieldNames() string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	return strings.Join(names, ",")
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return append(dst, '"')
+}
+
+// appendCSV appends s as one CSV field, quoted when needed.
+func appendCSV(dst []byte, s []byte) []byte {
+	if !slices.ContainsFunc(s, func(c byte) bool { return c == ',' || c == '"' || c == '\n' || c == '\r' }) {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	for _, c := range s {
+		if c == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, '"')
+}

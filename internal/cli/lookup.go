@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
+)
+
+// maxReported caps the bad-line messages printed; the summary counts all.
+const maxReported = 1000
+
+func runLookup(ctx context.Context, e *Env, args []string) error {
+	fs, dirFlag := e.flagSet("lookup", "[FILE|-]")
+	format := fs.String("format", "jsonl", "output `format`: jsonl, csv or table")
+	fieldList := fs.String("fields", defaultFields, "comma-separated output `fields`; all: "+fieldNames())
+	column := fs.String("column", "", "read addresses from this CSV `column` (1-based number, or a header name)")
+	all := fs.Bool("all", false, "csv/table: one row per match instead of one row per input")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: at most one input file", errUsage)
+	}
+	cols, err := selectFields(*fieldList)
+	if err != nil {
+		return err
+	}
+	in, name, err := openInput(e, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	dir, err := e.dataDir(*dirFlag)
+	if err != nil {
+		return err
+	}
+	ix, err := openIndex(ctx, dir)
+	if err != nil {
+		return err
+	}
+	w, err := newResultWriter(e.Stdout, *format, cols, *all)
+	if err != nil {
+		return err
+	}
+	tbl, err := buildTable(ix)
+	if err != nil {
+		return err
+	}
+	lk := &lookuper{e: e, name: name, tbl: tbl, w: w}
+	if *column != "" {
+		err = lk.csvColumn(ctx, in, *column)
+	} else {
+		err = lk.lines(ctx, in)
+	}
+	if ferr := w.flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	return lk.summary()
+}
+
+// openInput opens the named file, or stdin for "" and "-".
+func openInput(e *Env, name string) (io.ReadCloser, string, error) {
+	if name == "" || name == "-" {
+		return io.NopCloser(e.Stdin), "stdin", nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, "", err
+	}
+	return f, name, nil
+}
+
+// lookuper streams inputs through the table to a writer.
+type lookuper struct {
+	e          *Env
+	name       string
+	tbl        *lpm.Table
+	w          resultWriter
+	buf        []found
+	total, bad int
+}
+
+// lines reads one address or CIDR per line; blank lines and lines starting
+// with # are skipped.
+func (l *lookuper) lines(ctx context.Context, in io.Reader) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 256<<10), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if line&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		text := sc.Bytes()
+		if s := trimSpace(text); len(s) == 0 || s[0] == '#' {
+			continue
+		}
+		if err := l.one(line, string(text)); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: line %d: %w", l.name, line+1, err)
+	}
+	return nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// csvColumn reads the addresses from one column of CSV input.
+func (l *lookuper) csvColumn(ctx context.Context, in io.Reader, column string) error {
+	r := csv.NewReader(in)
+	r.ReuseRecord = true
+	r.FieldsPerRecord = -1
+	r.Comment = '#'
+	col, byName := -1, false
+	if n, err := strconv.Atoi(column); err == nil && n >= 1 {
+		col = n - 1
+	} else {
+		byName = true
+	}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+		if byName {
+			if col = slices.Index(rec, column); col < 0 {
+				return fmt.Errorf("%w: %s: line %d: no column named %q in header %q", errUsage, l.name, line, column, strings.Join(rec, ","))
+			}
+			byName = false
+			continue
+		}
+		if col >= len(rec) {
+			l.reject(line, strings.Join(rec, ","), fmt.Sprintf("has %d columns, want at least %d", len(rec), col+1))
+			continue
+		}
+		if strings.TrimSpace(rec[col]) == "" {
+			continue
+		}
+		if err := l.one(line, rec[col]); err != nil {
+			return err
+		}
+		if line&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// one looks up a single input and writes its result.
+func (l *lookuper) one(line int, text string) error {
+	l.total++
+	q, err := parseQuery(text)
+	if err != nil {
+		l.reject(line, text, err.Error())
+		return nil
+	}
+	l.buf = resolve(l.tbl, q, l.buf)
+	return l.w.write(strings.TrimSpace(text), l.buf)
+}
+
+func (l *lookuper) reject(line int, text, why string) {
+	l.bad++
+	if l.bad <= maxReported {
+		fmt.Fprintf(l.e.Stderr, "%s:%d: %q: %s\n", l.name, line, text, why)
+	}
+}
+
+// summary reports bad input lines as a non-zero exit.
+func (l *lookuper) summary() error {
+	if l.bad == 0 {
+		return nil
+	}
+	return &exitError{code: 1, msg: fmt.Sprintf("%s: %d of %d inputs were not addresses or prefixes (skipped; see above)", l.name, l.bad, l.total)}
+}
