@@ -58,19 +58,24 @@ func ParseAzure(name string, data []byte) (Parsed, error) {
 	if !ok {
 		return Parsed{}, fmt.Errorf("%s: cloud %q: want Public, China or AzureGovernment", name, f.Cloud)
 	}
+	n := 0
+	for i := range f.Values {
+		n += len(f.Values[i].Properties.AddressPrefixes)
+	}
 	p := Parsed{UpstreamID: strconv.FormatInt(*f.ChangeNumber, 10), UpstreamDate: azureDate(name)}
-	for i, tag := range f.Values {
-		recs, err := tag.records(name, i, partition)
-		if err != nil {
+	p.Records = make([]Record, 0, n)
+	for i := range f.Values {
+		var err error
+		if p.Records, err = f.Values[i].appendRecords(p.Records, name, i, partition); err != nil {
 			return Parsed{}, err
 		}
-		p.Records = append(p.Records, recs...)
 	}
 	return p, nil
 }
 
-// records converts the i-th tag into one record per address prefix.
-func (t *azureTag) records(name string, i int, partition string) ([]Record, error) {
+// appendRecords appends to recs one record per address prefix of the
+// i-th tag.
+func (t *azureTag) appendRecords(recs []Record, name string, i int, partition string) ([]Record, error) {
 	if t.Name == "" {
 		return nil, fmt.Errorf("%s: values[%d].name: missing, want a service tag name", name, i)
 	}
@@ -78,7 +83,6 @@ func (t *azureTag) records(name string, i int, partition string) ([]Record, erro
 	if service == "" {
 		service, _, _ = strings.Cut(t.Name, ".")
 	}
-	recs := make([]Record, 0, len(t.Properties.AddressPrefixes))
 	for j, s := range t.Properties.AddressPrefixes {
 		field := fmt.Sprintf("values[%d].properties.addressPrefixes[%d] (tag %s)", i, j, t.Name)
 		pfx, err := parsePrefix(name, field, s)

@@ -45,6 +45,7 @@ func TestParseErrors(t *testing.T) {
 		{"list empty", ParseList, "ips-v4", "\n\n", []string{"ips-v4", "empty file"}},
 		{"list bad prefix", ParseList, "ips-v4", "192.0.2.0/24\n\n198.51.100.0/33\n", []string{"ips-v4", "line 3", "198.51.100.0/33"}},
 		{"list html", ParseList, "ips-v6", "<!DOCTYPE html>\n<html>", []string{"ips-v6", "line 1", "not a CIDR prefix"}},
+		{"list zoned address", ParseList, "ips-v6", "fe80::1%eth0\n", []string{"line 1", "zone"}},
 		{"list json", ParseList, "ips-v6", `{"addresses":["192.0.2.0/24"]}`, []string{"line 1"}},
 		{"fastly empty", ParseFastly, "fastly.json", "", []string{"fastly.json", "empty file"}},
 		{"fastly truncated", ParseFastly, "fastly.json", `{"addresses":["192.0.2.0/24"`, []string{"invalid JSON"}},

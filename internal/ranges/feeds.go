@@ -63,7 +63,7 @@ var Feeds = []Feed{
 		Files:       []File{{Glob: "linode/geoip.csv", URL: "https://geoip.linode.com/"}},
 		Parse:       ParseGeofeed},
 	{ID: "china-asn", Tier: TierASN, MaxAge: 8 * week, Multi: true,
-		Description: "BGP-announced prefixes of the ASNs of Alibaba, Tencent, Huawei Cloud and Baidu (ipverse)",
+		Description: "BGP-announced prefixes of the ASNs of Alibaba, Tencent, Huawei Cloud, Baidu and UCloud (ipverse)",
 		Files:       ipverseFiles(),
 		Parse:       ParseIPVerse},
 	{ID: "china-asn-lists", Tier: TierASN, MaxAge: 8 * week, Multi: true,

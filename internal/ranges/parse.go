@@ -28,8 +28,9 @@ func unmarshalStrict(name string, data []byte, v any) error {
 	return nil
 }
 
-// parsePrefix parses a CIDR prefix (or a bare address, as a host prefix),
-// naming the file and field on error. It rejects prefixes shorter than /8
+// parsePrefix parses a CIDR prefix (or a bare address without a zone, as
+// a host prefix), naming the file and field on error. IPv4-mapped IPv6
+// prefixes are unmapped. It rejects prefixes shorter than /8
 // for IPv4 and /16 for IPv6: no cloud feed lists such a block, and one
 // slipping in would claim a large part of the Internet.
 func parsePrefix(name, field, s string) (netip.Prefix, error) {
@@ -38,6 +39,9 @@ func parsePrefix(name, field, s string) (netip.Prefix, error) {
 		a, aerr := netip.ParseAddr(s)
 		if aerr != nil {
 			return netip.Prefix{}, fmt.Errorf("%s: %s: %q is not a CIDR prefix", name, field, s)
+		}
+		if a.Zone() != "" {
+			return netip.Prefix{}, fmt.Errorf("%s: %s: %q has an IPv6 zone, want a global prefix", name, field, s)
 		}
 		pfx = netip.PrefixFrom(a, a.BitLen())
 	}

@@ -61,8 +61,11 @@ type Record struct {
 	// specific first (AWS "EC2" before "AMAZON"; Azure system services).
 	Services []string
 	Region   string // region code as the feed spells it, e.g. "cn-north-1"
-	// Scope is the feed's finer placement: AWS network_border_group,
-	// Google scope, Azure service tag name.
+	// Scope is the feed's finer placement or origin: AWS
+	// network_border_group, the source ASNs of an ASN-expanded list
+	// ("AS45102 AS134963"), the classification list ("metowolf:aliyun").
+	// Google's scope is the Region; Azure leaves Scope empty so that the
+	// tags listing one prefix merge.
 	Scope       string
 	Country     string // ISO 3166-1 alpha-2, from geofeeds
 	Subdivision string // ISO 3166-2, from geofeeds
