@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -42,8 +44,8 @@ type regionKey struct{ provider, code string }
 // loading: [Check] reports them with file, line and field. Load returns
 // an error only when fsys cannot be read.
 func Load(fsys fs.FS) (*Atlas, error) {
-	a := &Atlas{}
-	probs := &problems{}
+	var names []string
+	var files [][]byte
 	err := fs.WalkDir(fsys, ".", func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -55,15 +57,46 @@ func Load(fsys fs.FS) (*Atlas, error) {
 		if err != nil {
 			return err
 		}
-		decodeFile(p, data, a, probs)
+		names, files = append(names, p), append(files, data)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("atlas: load: %w", err)
 	}
-	a.loadProblems = probs.list
+	a := decodeAll(names, files)
 	a.index()
 	return a, nil
+}
+
+// decodeAll parses the files concurrently, one goroutine per CPU, and
+// concatenates the records in file order.
+func decodeAll(names []string, files [][]byte) *Atlas {
+	parts := make([]Atlas, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				probs := &problems{}
+				decodeFile(names[i], files[i], &parts[i], probs)
+				parts[i].loadProblems = probs.list
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	a := &Atlas{}
+	for _, p := range parts {
+		a.Entities = append(a.Entities, p.Entities...)
+		a.Statements = append(a.Statements, p.Statements...)
+		a.Series = append(a.Series, p.Series...)
+		a.Readings = append(a.Readings, p.Readings...)
+		a.loadProblems = append(a.loadProblems, p.loadProblems...)
+	}
+	return a
 }
 
 // decodeFile parses one YAML file into a, recording problems.
