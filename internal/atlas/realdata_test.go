@@ -1,0 +1,82 @@
+package atlas
+
+import (
+	"io/fs"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/cloudatlas/cloudatlas/data"
+)
+
+// realAtlas loads the embedded atlas of data/atlas.
+func realAtlas(tb testing.TB) *Atlas {
+	tb.Helper()
+	sub, err := fs.Sub(data.Atlas, "atlas")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, err := Load(sub)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+func TestRealAtlasIsValid(t *testing.T) {
+	if err := Check(realAtlas(t)).Err(); err != nil {
+		t.Errorf("data/atlas has problems (run cloudatlas check):\n%v", err)
+	}
+}
+
+func TestAtMatchesNaiveReplayRealAtlas(t *testing.T) {
+	replay(t, realAtlas(t), rand.New(rand.NewPCG(7, 7)), 5000)
+}
+
+// TestRealBeijingOperatorChanges checks that the data records the change
+// of operator of AWS Beijing between 2015 and 2020.
+func TestRealBeijingOperatorChanges(t *testing.T) {
+	a := realAtlas(t)
+	if a.Region("aws", "cn-north-1") == nil {
+		t.Fatal("data/atlas has no region entity for (aws, cn-north-1): the data editor should add region/aws/cn-north-1")
+	}
+	ops := map[string]string{}
+	for _, at := range []string{"2015-06-01", "2020-06-01"} {
+		ans, err := a.WhoisRegion("aws", "cn-north-1", day(at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, op := range ans.Operators {
+			ops[at] += op.Operator + " "
+		}
+	}
+	if ops["2015-06-01"] == "" || ops["2020-06-01"] == "" || ops["2015-06-01"] == ops["2020-06-01"] {
+		t.Errorf("AWS cn-north-1 operators: 2015-06-01 %q, 2020-06-01 %q: want two different operators; "+
+			"data/atlas should say who operated the Beijing region before Sinnet (operates statements on "+
+			"region/aws/cn-north-1 or partition/aws-cn, with from/to bounds)", ops["2015-06-01"], ops["2020-06-01"])
+	}
+}
+
+// BenchmarkLoad loads the whole embedded atlas (target: 100 ms).
+func BenchmarkLoad(b *testing.B) {
+	sub, err := fs.Sub(data.Atlas, "atlas")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Load(sub); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWhois answers for AWS Beijing over the loaded atlas (target:
+// 1 ms).
+func BenchmarkWhois(b *testing.B) {
+	a := realAtlas(b)
+	at := day("2020-06-01")
+	for b.Loop() {
+		if _, err := a.WhoisRegion("aws", "cn-north-1", at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
