@@ -42,7 +42,17 @@ var fields = []field{
 	{name: "input", doc: "the address or CIDR as given",
 		text: func(dst []byte, r *row) []byte { return append(dst, r.input...) },
 		json: func(dst []byte, r *row) []byte { return appendJSONString(dst, r.input) }},
-	strField("prefix", "the matching range", func(r *row) string { return r.f.Record.Prefix.String() }),
+	{name: "prefix", doc: "the matching range",
+		text: func(dst []byte, r *row) []byte {
+			if r.f == nil {
+				return dst
+			}
+			return r.f.Record.Prefix.AppendTo(dst)
+		},
+		json: func(dst []byte, r *row) []byte {
+			dst = append(dst, '"')
+			return append(r.f.Record.Prefix.AppendTo(dst), '"')
+		}},
 	strField("relation", "contains (the range holds the input) or within (inside a CIDR input)", func(r *row) string {
 		if r.f.within {
 			return "within"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ const maxReported = 1000
 func runLookup(ctx context.Context, e *Env, args []string) error {
 	fs, dirFlag := e.flagSet("lookup", "[FILE|-]")
 	format := fs.String("format", "jsonl", "output `format`: jsonl, csv or table")
-	fieldList := fs.String("fields", defaultFields, "comma-separated output `fields`; all: "+fieldNames())
+	fieldList := fs.String("fields", "", "comma-separated output `fields` (default: all for jsonl, "+defaultFields+" for csv and table); all: "+fieldNames())
 	column := fs.String("column", "", "read addresses from this CSV `column` (1-based number, or a header name)")
 	all := fs.Bool("all", false, "csv/table: one row per match instead of one row per input")
 	if err := parseFlags(fs, args); err != nil {
@@ -29,6 +30,12 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	}
 	if fs.NArg() > 1 {
 		return fmt.Errorf("%w: at most one input file", errUsage)
+	}
+	if *fieldList == "" {
+		*fieldList = defaultFields
+		if *format == "jsonl" || *format == "json" {
+			*fieldList = fieldNames()
+		}
 	}
 	cols, err := selectFields(*fieldList)
 	if err != nil {
@@ -51,6 +58,9 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A stream allocates little that lives long: trade a little memory for
+	// fewer collections.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	tbl, err := buildTable(ix)
 	if err != nil {
 		return err

@@ -269,8 +269,10 @@ func (rs *rawSet) prefix(i int) (netip.Prefix, error) {
 	return p, nil
 }
 
-// record decodes record i into r.
-func (rs *rawSet) record(strs []string, i int, r *ranges.Record) error {
+// record decodes record i into r. Services are appended to *pool when
+// pool is not nil, so that decoding a whole set allocates a few large
+// arrays rather than one slice per record.
+func (rs *rawSet) record(strs []string, i int, r *ranges.Record, pool *[]string) error {
 	var err error
 	if r.Prefix, err = rs.prefix(i); err != nil {
 		return err
@@ -283,9 +285,19 @@ func (rs *rawSet) record(strs []string, i int, r *ranges.Record) error {
 	r.Provider, r.Partition, r.Region, r.Scope = d.str(), d.str(), d.str(), d.str()
 	r.Country, r.Subdivision, r.City = d.str(), d.str(), d.str()
 	if ns := d.uint(); ns > 0 && ns <= uint64(len(d.b)) {
-		r.Services = make([]string, ns)
-		for j := range r.Services {
-			r.Services[j] = d.str()
+		var buf []string
+		if pool == nil {
+			buf = make([]string, 0, ns)
+		} else {
+			buf = *pool
+		}
+		start := len(buf)
+		for range ns {
+			buf = append(buf, d.str())
+		}
+		r.Services = buf[start:len(buf):len(buf)]
+		if pool != nil {
+			*pool = buf
 		}
 	} else if ns > 0 {
 		d.fail()

@@ -121,8 +121,9 @@ func (ix *Index) Sets() ([]lpm.Set, error) {
 	for i := range ix.raw {
 		rs := &ix.raw[i]
 		recs := make([]ranges.Record, rs.n)
+		pool := make([]string, 0, rs.n*2)
 		for j := range recs {
-			if err := rs.record(ix.strs, j, &recs[j]); err != nil {
+			if err := rs.record(ix.strs, j, &recs[j], &pool); err != nil {
 				return nil, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
 			}
 		}
@@ -156,7 +157,7 @@ func (ix *Index) Scan(a netip.Addr) ([]lpm.Match, error) {
 				continue
 			}
 			var r ranges.Record
-			if err := rs.record(ix.strs, j, &r); err != nil {
+			if err := rs.record(ix.strs, j, &r, nil); err != nil {
 				return nil, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
 			}
 			recs = append(recs, r)

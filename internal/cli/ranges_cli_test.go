@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestIPAllMatchesMostSpecificFirst(t *testing.T) {
+	dir := loadedDir(t)
+	out := mustRun(t, "ip", "--data-dir", dir, "52.80.0.1", "40.73.0.1", "47.74.0.1", "3.0.5.9", "139.144.1.1", "198.51.100.1")
+	wantContains(t, out,
+		"52.80.0.0/16         aws (aws-cn)  region cn-north-1  services EC2, AMAZON",
+		"40.73.0.0/19         azure (azure-china)  region chinanorth2  services AzureStorage, AzureCloud",
+		"47.74.0.0/15         alibaba (alibaba-cloud)  AS45102",
+		"from feed china-asn (asn)",
+		"139.144.0.0/20       linode  in Frankfurt, DE-HE, DE",
+		"198.51.100.1: in no loaded feed (5 feeds, 13 ranges searched)",
+	)
+	s3 := strings.Index(out, "3.0.5.0/24")
+	amazon := strings.Index(out, "3.0.0.0/15")
+	if s3 < 0 || amazon < 0 || s3 > amazon {
+		t.Errorf("3.0.5.9: want the /24 (S3) before the /15 (AMAZON); got:\n%s", out)
+	}
+}
+
+func TestIPRejectsBadAddress(t *testing.T) {
+	dir := loadedDir(t)
+	r := runCmd(t, "", "ip", "--data-dir", dir, "52.80.0.1", "not-an-ip")
+	if r.code != 2 || !strings.Contains(r.stderr, `"not-an-ip": not an IP address or CIDR prefix`) {
+		t.Fatalf("want exit 2 naming the input; got %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestIPWithoutDataSaysHowToLoad(t *testing.T) {
+	r := runCmd(t, "", "ip", "--data-dir", t.TempDir(), "52.80.0.1")
+	if r.code != 1 || !strings.Contains(r.stderr, "cloudatlas update --from DIR") {
+		t.Fatalf("want exit 1 with a hint; got %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestLookupCSV(t *testing.T) {
+	dir := loadedDir(t)
+	in := "52.80.0.1\n\n# comment\n3.0.5.9\n198.51.100.1\n::ffff:47.74.0.1\n"
+	r := runCmd(t, in, "lookup", "--data-dir", dir, "--format", "csv", "--fields", "input,prefix,provider,partition,services,region,feed,matches")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	want := "input,prefix,provider,partition,services,region,feed,matches\n" +
+		"52.80.0.1,52.80.0.0/16,aws,aws-cn,EC2;AMAZON,cn-north-1,aws,1\n" +
+		"3.0.5.9,3.0.5.0/24,aws,aws,S3,us-east-1,aws,2\n" +
+		"198.51.100.1,,,,,,,0\n" +
+		"::ffff:47.74.0.1,47.74.0.0/15,alibaba,alibaba-cloud,,,china-asn,1\n"
+	if r.stdout != want {
+		t.Fatalf("csv:\n%s\nwant:\n%s", r.stdout, want)
+	}
+}
+
+func TestLookupJSONLinesAndCIDR(t *testing.T) {
+	dir := loadedDir(t)
+	r := runCmd(t, "3.0.0.0/16\n52.80.0.1\n", "lookup", "--data-dir", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSON lines, got %d:\n%s", len(lines), r.stdout)
+	}
+	var got struct {
+		Input   string `json:"input"`
+		Matches []struct {
+			Prefix   string   `json:"prefix"`
+			Relation string   `json:"relation"`
+			Services []string `json:"services"`
+			Tier     string   `json:"tier"`
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &got); err != nil {
+		t.Fatalf("line 1 is not JSON: %v\n%s", err, lines[0])
+	}
+	if got.Input != "3.0.0.0/16" || len(got.Matches) != 2 ||
+		got.Matches[0].Prefix != "3.0.0.0/15" || got.Matches[0].Relation != "contains" ||
+		got.Matches[1].Prefix != "3.0.5.0/24" || got.Matches[1].Relation != "within" ||
+		got.Matches[1].Services[0] != "S3" || got.Matches[1].Tier != "official" {
+		t.Fatalf("CIDR answer: %+v", got)
+	}
+}
+
+func TestLookupBadLinesReportedAndCounted(t *testing.T) {
+	dir := loadedDir(t)
+	r := runCmd(t, "52.80.0.1\n999.1.1.1\n\n52.80.0.2\nhello world\n", "lookup", "--data-dir", dir, "--format", "csv", "--fields", "input,provider")
+	if r.code != 1 {
+		t.Fatalf("want exit 1 after bad lines, got %d", r.code)
+	}
+	wantContains(t, r.stderr, `stdin:2: "999.1.1.1": not an IP address`, `stdin:5: "hello world": not an IP address`,
+		"2 of 4 inputs were not addresses")
+	if r.stdout != "input,provider\n52.80.0.1,aws\n52.80.0.2,aws\n" {
+		t.Fatalf("good lines must still be answered; got:\n%s", r.stdout)
+	}
+}
+
+func TestLookupCSVColumn(t *testing.T) {
+	dir := loadedDir(t)
+	in := "time,client,bytes\n2026-01-01,52.80.0.1,10\n2026-01-01,\"3.0.5.9\",20\n2026-01-01,oops,1\n"
+	r := runCmd(t, in, "lookup", "--data-dir", dir, "--column", "client", "--format", "csv", "--fields", "input,region")
+	if r.code != 1 || r.stdout != "input,region\n52.80.0.1,cn-north-1\n3.0.5.9,us-east-1\n" {
+		t.Fatalf("by name: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	wantContains(t, r.stderr, `stdin:4: "oops"`)
+	r = runCmd(t, "x,52.80.0.1\n", "lookup", "--data-dir", dir, "--column", "2", "--format", "csv", "--fields", "region")
+	if r.code != 0 || r.stdout != "region\ncn-north-1\n" {
+		t.Fatalf("by number: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCmd(t, "a,b\n", "lookup", "--data-dir", dir, "--column", "client")
+	if r.code != 2 || !strings.Contains(r.stderr, `no column named "client"`) {
+		t.Fatalf("missing column: exit %d %s", r.code, r.stderr)
+	}
+}
+
+func TestLookupUnknownFieldAndFormat(t *testing.T) {
+	dir := loadedDir(t)
+	if r := runCmd(t, "", "lookup", "--data-dir", dir, "--fields", "input,nope"); r.code != 2 || !strings.Contains(r.stderr, `unknown field "nope"`) {
+		t.Fatalf("unknown field: %d %s", r.code, r.stderr)
+	}
+	if r := runCmd(t, "", "lookup", "--data-dir", dir, "--format", "xml"); r.code != 2 || !strings.Contains(r.stderr, `unknown format "xml"`) {
+		t.Fatalf("unknown format: %d %s", r.code, r.stderr)
+	}
+}
+
+func TestFeedsListsSnapshotsAndStaleness(t *testing.T) {
+	dir := loadedDir(t)
+	out := mustRun(t, "feeds", "--data-dir", dir)
+	wantContains(t, out, "aws ", "1700000000", "2026-01-02", "STALE: upstream date 30 days ago (max 14)",
+		"google-cloud", "not loaded: run cloudatlas update")
+}
+
+func TestDiffBetweenSnapshots(t *testing.T) {
+	dir := loadedDir(t)
+	mustRun(t, "update", "--data-dir", dir, "--from", "testdata/feeds2", "--feed", "aws")
+	out := mustRun(t, "diff", "aws", "--data-dir", dir)
+	wantContains(t, out, "aws: 1700000000 (2026-01-02) -> 1700000100 (2026-01-09)",
+		"1 added, 0 removed, 2 moved",
+		"+ 16.0.0.0/16",
+		"~ 3.0.5.0/24",
+		"region=us-east-1 services=S3 -> region=us-west-2 services=S3",
+		"~ 52.80.0.0/16")
+	// Files can be compared without importing them.
+	out = mustRun(t, "diff", "aws", "--from", "testdata/feeds/aws/ip-ranges.json", "--to", "testdata/feeds2/aws/ip-ranges.json", "--summary")
+	wantContains(t, out, "1 added, 0 removed, 2 moved")
+}
