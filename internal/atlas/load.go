@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"cmp"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,7 +85,13 @@ func decodeAll(names []string, files [][]byte) *Atlas {
 			}
 		})
 	}
-	for i := range files {
+	// Largest first, so that no big file is left for last.
+	order := make([]int, len(files))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(len(files[y]), len(files[x])) })
+	for _, i := range order {
 		next <- i
 	}
 	close(next)
