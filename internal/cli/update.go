@@ -142,6 +142,9 @@ func (u *updater) feed(ctx context.Context, f *ranges.Feed) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	for _, w := range snap.Warnings {
+		fmt.Fprintf(u.e.Stderr, "%-16s warning: %s\n", f.ID, w)
+	}
 	msg, err := u.save(ctx, f, snap)
 	if err != nil || dl == nil {
 		return msg, err

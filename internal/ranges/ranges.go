@@ -84,7 +84,10 @@ type Snapshot struct {
 	SHA256       string    // hex sha256 of the concatenated source files
 	Fetched      time.Time // when cloudatlas read or downloaded it
 	Source       string    // where it was read from: URL or file path(s)
-	Records      []Record
+	// Warnings describes records dropped while building the snapshot
+	// (prefixes in private or documentation space). It is not stored.
+	Warnings []string
+	Records  []Record
 }
 
 // PrefixCount returns the number of distinct IPv4 and IPv6 prefixes.

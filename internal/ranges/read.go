@@ -98,6 +98,14 @@ func (f *Feed) Build(inputs []Input, now time.Time) (*Snapshot, error) {
 			r.Partition = f.Partition
 		}
 	}
+	if f.Tier >= TierClassification {
+		// Third-party lists are checked for the blocks no provider can
+		// hold: the derived Vultr list carries the documentation ranges.
+		s.Records, s.Warnings = dropSpecial(s.Records)
+		if len(s.Records) == 0 {
+			return nil, fmt.Errorf("feed %s: every prefix is in special-purpose address space", f.ID)
+		}
+	}
 	s.Records = Merge(s.Records)
 	s.SHA256 = hex.EncodeToString(h.Sum(nil))
 	s.Source = strings.Join(names, " ")
