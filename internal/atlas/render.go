@@ -180,13 +180,18 @@ func (r *renderer) exposures(title string, xs []Exposure, basis bool) {
 	}
 }
 
+// reach renders the laws, one heading per law (Reach is sorted by law)
+// and one path per basis.
 func (r *renderer) reach() {
 	r.printf("\nReach\n")
 	if len(r.ans.Reach) == 0 {
 		r.printf("  no law in the atlas reaches it\n")
 	}
-	for _, x := range r.ans.Reach {
-		r.printf("  %s  %s, basis %s\n      %s\n", r.name(x.Law), x.Jurisdiction, x.Basis, r.path(x.Path))
+	for i, x := range r.ans.Reach {
+		if i == 0 || r.ans.Reach[i-1].Law != x.Law {
+			r.printf("  %s  %s\n", r.name(x.Law), x.Jurisdiction)
+		}
+		r.printf("      %s: %s\n", x.Basis, r.path(x.Path))
 	}
 }
 

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestWhoisRegionCode(t *testing.T) {
+	for _, tt := range []struct {
+		asOf, want string
+	}{
+		{"2015-06-01", "Amazon Web Services, Inc. (org/aws-inc) operates region/aws/cn-north-1"},
+		{"2020-06", "Beijing Sinnet Technology Co., Ltd. 北京光环新网科技股份有限公司 (org/sinnet) operates region/aws/cn-north-1"},
+	} {
+		code, out, errs := runAtlasCLI(t, "whois", "cn-north-1", "--atlas-dir", fixtureAtlas, "--as-of", tt.asOf)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if !strings.Contains(out, tt.want) {
+			t.Errorf("as of %s: output lacks %q:\n%s", tt.asOf, tt.want, out)
+		}
+	}
+}
+
+func TestWhoisJSON(t *testing.T) {
+	code, out, errs := runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "--format", "json",
+		"--provider", "aws", "--as-of", "2020", "cn-north-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var ans struct {
+		Region    string `json:"region"`
+		AsOf      string `json:"as_of"`
+		Operators []struct {
+			Operator string `json:"operator"`
+		} `json:"operators"`
+		Reach []struct {
+			Law string `json:"law"`
+		} `json:"reach"`
+	}
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Region != "region/aws/cn-north-1" || ans.AsOf != "2020-01-01" || len(ans.Operators) != 1 ||
+		ans.Operators[0].Operator != "org/sinnet" || len(ans.Reach) == 0 {
+		t.Errorf("unexpected answer: %+v", ans)
+	}
+}
+
+func TestWhoisNameAndErrors(t *testing.T) {
+	if code, out, errs := runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "光环新网"); code != 0 || !strings.Contains(out, "Owners of") {
+		t.Errorf("whois by Chinese alias: exit %d, %s%s", code, out, errs)
+	}
+	tests := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"whois", "--atlas-dir", fixtureAtlas, "mars-east-1"}, 1, "no entity id, name or region code"},
+		{[]string{"whois", "--atlas-dir", fixtureAtlas, "--as-of", "2020-13", "cn-north-1"}, 2, "bad date"},
+		{[]string{"whois", "--atlas-dir", fixtureAtlas, "--format", "xml", "cn-north-1"}, 2, "unknown format"},
+		{[]string{"whois", "--atlas-dir", fixtureAtlas}, 2, "name one"},
+		{[]string{"whois", "--atlas-dir", fixtureAtlas, "--provider", "azure", "cn-north-1"}, 1, "no region"},
+	}
+	for _, tt := range tests {
+		code, _, errs := runAtlasCLI(t, tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tt.args, code, errs, tt.code, tt.msg)
+		}
+	}
+}
+
+func TestWhoisAddress(t *testing.T) {
+	saved := resolveAddress
+	t.Cleanup(func() { resolveAddress = saved })
+	resolveAddress = nil
+	if code, _, errs := runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "52.80.0.1"); code != 1 ||
+		!strings.Contains(errs, "address lookups need range data") {
+		t.Errorf("nil resolver: exit %d, %q", code, errs)
+	}
+	resolveAddress = func(ctx context.Context, e *Env, dataDir, arg string) ([]RegionRef, error) {
+		return []RegionRef{
+			{Provider: "aws", Partition: "aws-cn", Region: "cn-north-1", Prefix: "52.80.0.0/14", Feed: "aws"},
+			{Provider: "alibaba", Partition: "alibaba", Prefix: "47.92.0.0/14", Feed: "china-asn"},
+		}, nil
+	}
+	code, out, errs := runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "--as-of", "2020-06-01", "52.80.0.1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"== 52.80.0.1: 52.80.0.0/14 (feed aws", "(org/sinnet) operates",
+		"== 52.80.0.1: 47.92.0.0/14 (feed china-asn", "Alibaba Group Holding Ltd. (org/alibaba-group) runs the brand provider/alibaba"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "--format", "json", "52.80.0.1")
+	var got []addressAnswer
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got) != 2 || got[1].Answer.Subject != "provider/alibaba" {
+		t.Errorf("json: exit %d, err %v, %d answers", code, err, len(got))
+	}
+}
