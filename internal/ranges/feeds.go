@@ -13,11 +13,11 @@ const (
 var Feeds = []Feed{
 	{ID: "aws", Provider: "aws", Partition: "aws", Tier: TierOfficial, MaxAge: 2 * week,
 		Description: "AWS ip-ranges.json: all partitions, region, service, network border group",
-		Files:       []File{{Glob: "aws/ip-ranges.json", URL: "https://ip-ranges.amazonaws.com/ip-ranges.json"}},
+		Files:       []File{{Glob: "aws/ip-ranges*.json", URL: "https://ip-ranges.amazonaws.com/ip-ranges.json"}},
 		Parse:       ParseAWS},
 	{ID: "google-cloud", Provider: "google", Partition: "gcp", Tier: TierOfficial, MaxAge: 2 * week,
 		Description: "Google Cloud cloud.json: customer-usable ranges by scope (region)",
-		Files:       []File{{Glob: "google/cloud.json", URL: "https://www.gstatic.com/ipranges/cloud.json"}},
+		Files:       []File{{Glob: "google/cloud*.json", URL: "https://www.gstatic.com/ipranges/cloud.json"}},
 		Parse:       ParseGoogle},
 	{ID: "google", Provider: "google", Partition: "google", Tier: TierOfficial, MaxAge: 2 * week,
 		Description: "Google goog.json: all Google-owned space (contains cloud.json)",
