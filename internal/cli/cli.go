@@ -30,15 +30,19 @@ type command struct {
 	run     func(ctx context.Context, e *Env, args []string) error
 }
 
-// commands is filled by each subcommand's file in an init-free way: see
-// commandTable.
+// commandTable lists the subcommands; each lives in its own file.
 func commandTable() map[string]command {
 	return map[string]command{
-		"ip":     {"show every range that contains each address", runIP},
-		"lookup": {"attribute a stream of addresses or CIDRs (JSON Lines, CSV, table)", runLookup},
-		"update": {"download (or --from DIR import) the range feeds into a new snapshot", runUpdate},
-		"feeds":  {"list the feeds with their snapshot dates and prefix counts", runFeeds},
-		"diff":   {"compare two snapshots of a feed", runDiff},
+		"ip":      {"show every range that contains each address", runIP},
+		"lookup":  {"attribute a stream of addresses or CIDRs (JSON Lines, CSV, table)", runLookup},
+		"update":  {"download (or --from DIR import) the range feeds into a new snapshot", runUpdate},
+		"feeds":   {"list the feeds with their snapshot dates and prefix counts", runFeeds},
+		"diff":    {"compare two snapshots of a feed", runDiff},
+		"check":   {"validate the atlas (and with --ranges, its region-code coverage)", runCheck},
+		"whois":   {"who operates, owns and can reach a region, company, address or CIDR", runWhois},
+		"entity":  {"show an entity and every fact about it, with sources", runEntity},
+		"history": {"show the timeline of the statements about an entity", runHistory},
+		"search":  {"find entities by name or alias (English or Chinese)", runSearch},
 	}
 }
 
@@ -123,15 +127,33 @@ func (e *Env) flagSet(name, args string) (*flag.FlagSet, *string) {
 	return fs, dir
 }
 
-// parseFlags parses args, turning a flag error into a usage error.
+// parseFlags parses args, turning a flag error into a usage error. Flags
+// may come before, between or after the positional arguments
+// ("whois 52.80.0.1 --as-of 2015-06-01"); after "--" everything is
+// positional.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var pos []string
+	for {
+		rest := args
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if n := len(rest) - len(args); n > 0 && rest[n-1] == "--" {
+			pos = append(pos, args...)
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
 	}
-	return nil
+	// Leave the positional arguments in fs.Args.
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // dataDir resolves the data directory: the flag, else

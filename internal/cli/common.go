@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -54,16 +55,18 @@ func parseQuery(s string) (query, error) {
 	if err != nil {
 		return query{}, errBadInput
 	}
-	a := p.Addr()
-	bits := p.Bits()
-	if a.Is4In6() && bits >= 96 {
+	a, bits := p.Addr(), p.Bits()
+	if a.Is4In6() {
+		if bits < 96 {
+			return query{}, errBadInput
+		}
 		a, bits = a.Unmap(), bits-96
 	}
 	p = netip.PrefixFrom(a, bits).Masked()
 	if bits == a.BitLen() {
 		return query{addr: a}, nil
 	}
-	return query{addr: a, prefix: p}, nil
+	return query{addr: p.Addr(), prefix: p}, nil
 }
 
 // isPrefix reports whether q is a CIDR query.
@@ -104,4 +107,39 @@ func buildTable(ix *index.Index) (*lpm.Table, error) {
 		return nil, err
 	}
 	return lpm.Build(sets), nil
+}
+
+// resolveAddress returns the distinct placements (provider, partition,
+// region) among the range matches of an address or CIDR argument, each
+// with its most specific prefix, most specific first.
+func resolveAddress(ctx context.Context, e *Env, dataDir, arg string) ([]RegionRef, error) {
+	q, err := parseQuery(arg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %v", errUsage, arg, err)
+	}
+	ix, err := openIndex(ctx, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	find, err := finder(ix, []query{q})
+	if err != nil {
+		return nil, err
+	}
+	matches, err := find(q)
+	if err != nil {
+		return nil, err
+	}
+	var refs []RegionRef
+	seen := map[RegionRef]bool{}
+	for _, m := range matches {
+		r := m.Record
+		key := RegionRef{Provider: r.Provider, Partition: r.Partition, Region: r.Region}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		key.Prefix, key.Feed = r.Prefix.String(), m.Source.Feed
+		refs = append(refs, key)
+	}
+	return refs, nil
 }

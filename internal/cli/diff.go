@@ -20,7 +20,7 @@ func runDiff(ctx context.Context, e *Env, args []string) error {
 	from := fs.String("from", "", "old side: snapshot `id`, a date (the last snapshot fetched by then) or a feed file (default: the snapshot before --to)")
 	to := fs.String("to", "", "new side: snapshot `id`, a date or a feed file (default: the current snapshot)")
 	summary := fs.Bool("summary", false, "print only the counts")
-	if err := parseFlags(fs, reorder(args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -51,15 +51,6 @@ func runDiff(ctx context.Context, e *Env, args []string) error {
 	}
 	c := ranges.Diff(oldSnap, newSnap)
 	return writeDiff(e.Stdout, f.ID, oldSnap, newSnap, &c, *summary)
-}
-
-// reorder moves flags after the feed name in front of it, so that both
-// "diff aws --from X" and "diff --from X aws" work.
-func reorder(args []string) []string {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		return append(append([]string{}, args[1:]...), args[0])
-	}
-	return args
 }
 
 // needsStore reports whether a side spec refers to stored snapshots.

@@ -19,7 +19,7 @@ func atlasArgs(e *Env, name, usage string, args []string, extra func(*flag.FlagS
 	if extra != nil {
 		extra(fs)
 	}
-	if err := parseFlags(fs, reorder(args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return nil, "", "", err
 	}
 	if fs.NArg() != 1 {

@@ -18,11 +18,6 @@ type RegionRef struct {
 	Provider, Partition, Region, Prefix, Feed string
 }
 
-// resolveAddress turns an IP address or CIDR argument into its range
-// matches, most specific first. It is set by the file that owns range
-// lookups; whois refuses addresses while it is nil.
-var resolveAddress func(ctx context.Context, e *Env, dataDir, arg string) ([]RegionRef, error)
-
 // addressAnswer is one range match of an address with its whois answer,
 // as whois --format json prints it.
 type addressAnswer struct {
@@ -41,7 +36,7 @@ func runWhois(ctx context.Context, e *Env, args []string) error {
 	asOfFlag := fs.String("as-of", "", "answer as of `date` (YYYY, YYYY-MM or YYYY-MM-DD; default today)")
 	format := fs.String("format", "text", "output `format`: text or json")
 	provider := fs.String("provider", "", "provider `key` (aws, azure, google...) of a region code")
-	if err := parseFlags(fs, reorder(args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -112,9 +107,6 @@ func whoisTarget(a *atlas.Atlas, arg, provider string, asOf time.Time) (*atlas.A
 
 // whoisAddress answers for every range match of an address or CIDR.
 func whoisAddress(ctx context.Context, e *Env, a *atlas.Atlas, dataDirFlag, arg string, asOf time.Time, format string) error {
-	if resolveAddress == nil {
-		return errors.New("address lookups need range data")
-	}
 	dir, err := e.dataDir(dataDirFlag)
 	if err != nil {
 		return err

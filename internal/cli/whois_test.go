@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -73,32 +72,28 @@ func TestWhoisNameAndErrors(t *testing.T) {
 }
 
 func TestWhoisAddress(t *testing.T) {
-	saved := resolveAddress
-	t.Cleanup(func() { resolveAddress = saved })
-	resolveAddress = nil
-	if code, _, errs := runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "52.80.0.1"); code != 1 ||
-		!strings.Contains(errs, "address lookups need range data") {
-		t.Errorf("nil resolver: exit %d, %q", code, errs)
-	}
-	resolveAddress = func(ctx context.Context, e *Env, dataDir, arg string) ([]RegionRef, error) {
-		return []RegionRef{
-			{Provider: "aws", Partition: "aws-cn", Region: "cn-north-1", Prefix: "52.80.0.0/14", Feed: "aws"},
-			{Provider: "alibaba", Partition: "alibaba", Prefix: "47.92.0.0/14", Feed: "china-asn"},
-		}, nil
-	}
-	code, out, errs := runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "--as-of", "2020-06-01", "52.80.0.1")
+	dir := loadedDir(t)
+	code, out, errs := runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "--as-of", "2020-06-01", "52.80.0.1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"== 52.80.0.1: 52.80.0.0/14 (feed aws", "(org/sinnet) operates",
-		"== 52.80.0.1: 47.92.0.0/14 (feed china-asn", "Alibaba Group Holding Ltd. (org/alibaba-group) runs the brand provider/alibaba"} {
+	for _, want := range []string{"== 52.80.0.1: 52.80.0.0/16 (feed aws", "(org/sinnet) operates"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	code, out, _ = runAtlasCLI(t, "whois", "--atlas-dir", fixtureAtlas, "--format", "json", "52.80.0.1")
+	code, out, errs = runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "47.74.0.1")
+	if code != 0 || !strings.Contains(out, "== 47.74.0.1: 47.74.0.0/15 (feed china-asn") ||
+		!strings.Contains(out, "Alibaba Group Holding Ltd. (org/alibaba-group) runs the brand provider/alibaba") {
+		t.Errorf("alibaba: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "--format", "json", "52.80.0.1")
 	var got []addressAnswer
-	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got) != 2 || got[1].Answer.Subject != "provider/alibaba" {
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got) != 1 || got[0].Answer == nil {
 		t.Errorf("json: exit %d, err %v, %d answers", code, err, len(got))
+	}
+	if code, _, errs := runAtlasCLI(t, "whois", "--data-dir", t.TempDir(), "--atlas-dir", fixtureAtlas, "52.80.0.1"); code != 1 ||
+		!strings.Contains(errs, "no range data loaded") {
+		t.Errorf("no ranges: exit %d, %q", code, errs)
 	}
 }

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"net/netip"
+	"testing"
+)
+
+func TestParseQuery(t *testing.T) {
+	cases := []struct {
+		in, addr, prefix string
+		bad              bool
+	}{
+		{in: "52.80.0.1", addr: "52.80.0.1"},
+		{in: "  52.80.0.1\t", addr: "52.80.0.1"},
+		{in: "::ffff:52.80.0.1", addr: "52.80.0.1"},
+		{in: "fe80::1%eth0", addr: "fe80::1"},
+		{in: "52.80.0.0/16", addr: "52.80.0.0", prefix: "52.80.0.0/16"},
+		{in: "52.80.1.2/16", addr: "52.80.0.0", prefix: "52.80.0.0/16"},
+		{in: "52.80.0.1/32", addr: "52.80.0.1"},
+		{in: "::ffff:52.80.0.0/112", addr: "52.80.0.0", prefix: "52.80.0.0/16"},
+		{in: "2600:1f00::/24", addr: "2600:1f00::", prefix: "2600:1f00::/24"},
+		{in: "", bad: true},
+		{in: "52.80.0", bad: true},
+		{in: "52.80.0.0/33", bad: true},
+		{in: "example.com", bad: true},
+	}
+	for _, c := range cases {
+		q, err := parseQuery(c.in)
+		if c.bad {
+			if err == nil {
+				t.Errorf("parseQuery(%q) = %+v, want an error", c.in, q)
+			}
+			continue
+		}
+		if err != nil || q.addr.String() != c.addr || (c.prefix != "" && q.prefix.String() != c.prefix) || (c.prefix == "" && q.isPrefix()) {
+			t.Errorf("parseQuery(%q) = %v %v, %v; want %s %s", c.in, q.addr, q.prefix, err, c.addr, c.prefix)
+		}
+	}
+}
+
+// FuzzParseQuery checks that any input line either fails cleanly or gives
+// a normalized query that the lookup table accepts.
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"52.80.0.1", "::ffff:1.2.3.4", "10.0.0.0/8", "2001:db8::/32", "fe80::1%eth0",
+		"::ffff:0.0.0.0/95", "1.2.3.4/0", "  7.7.7.7  ", "", "#", "1.2.3", "::/0", "300.1.1.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := parseQuery(s)
+		if err != nil {
+			return
+		}
+		if !q.addr.IsValid() || q.addr.Is4In6() || q.addr.Zone() != "" {
+			t.Fatalf("parseQuery(%q): address %v not normalized", s, q.addr)
+		}
+		if q.isPrefix() {
+			if q.prefix != q.prefix.Masked() || q.prefix.Addr() != q.addr || q.prefix.Bits() >= q.addr.BitLen() {
+				t.Fatalf("parseQuery(%q): prefix %v inconsistent with %v", s, q.prefix, q.addr)
+			}
+			if _, err := netip.ParsePrefix(q.prefix.String()); err != nil {
+				t.Fatalf("parseQuery(%q): prefix does not round-trip: %v", s, err)
+			}
+		}
+	})
+}
