@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/cloudatlas/cloudatlas/data"
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/fetch"
+	"github.com/cloudatlas/cloudatlas/internal/store"
+	"github.com/cloudatlas/cloudatlas/internal/web"
+)
+
+// runServe runs "cloudatlas serve": the web atlas and the JSON API on
+// the embedded store, until ctx is cancelled (SIGINT, SIGTERM).
+func runServe(ctx context.Context, e *Env, args []string) error {
+	fs, dirFlag := e.flagSet("serve", "")
+	addr := fs.String("addr", "localhost:8080", "listen `address` (host:port; :0 picks a free port)")
+	bootstrap := fs.Duration("bootstrap-timeout", 90*time.Second, "on a first start with no range data, how long to try downloading the feeds (0 disables)")
+	timeout := fs.Duration("timeout", 10*time.Second, "per-request handler `timeout`")
+	grace := fs.Duration("grace", 10*time.Second, "how long shutdown waits for requests in flight")
+	logFormat := fs.String("log", "text", "log `format`: text or json (to stderr)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+	}
+	dir, err := e.dataDir(*dirFlag)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(e.Stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	a, err := loadAtlas()
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{DataDir: dir, Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout})
+	if err != nil {
+		return err
+	}
+	if err := srv.Reload(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	fmt.Fprintf(e.Stdout, "cloudatlas: serving http://%s/ (data dir %s)\n", ln.Addr(), dir)
+	if !srv.Ready() {
+		fmt.Fprintln(e.Stdout, "cloudatlas: no range data yet; serving the atlas. Load ranges with \"cloudatlas update\" or \"cloudatlas update --from DIR\".")
+		if *bootstrap > 0 {
+			go bootstrapRanges(ctx, e, log, srv, dir, *bootstrap)
+		}
+	}
+	return srv.Serve(ctx, ln, *grace)
+}
+
+// loadAtlas loads the embedded atlas.
+func loadAtlas() (*atlas.Atlas, error) {
+	sub, err := fs.Sub(data.Atlas, "atlas")
+	if err != nil {
+		return nil, fmt.Errorf("serve: embedded atlas: %w", err)
+	}
+	return atlas.Load(sub)
+}
+
+// newLogger returns a slog logger writing text or JSON to w.
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("%w: unknown log format %q (want text or json)", errUsage, format)
+}
+
+// bootstrapRanges downloads every feed once, within limit, and swaps the
+// new data in. Failures are logged: the server keeps serving the atlas.
+func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Server, dir string, limit time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	log.Info("no range data: trying a first update from the official feeds", slog.Duration("limit", limit))
+	db, err := store.Open(ctx, dir)
+	if err != nil {
+		log.Warn("first update failed", slog.Any("err", err))
+		return
+	}
+	defer db.Close()
+	feeds, _ := pickFeeds("")
+	client := fetch.New(min(limit, 30*time.Second))
+	client.Retries = 0
+	quiet := &Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: e.Getenv, Now: e.Now}
+	u := &updater{e: quiet, db: db, dir: dir, client: client, now: e.Now().UTC()}
+	failed := u.all(ctx, feeds)
+	if failed == len(feeds) {
+		log.Warn("first update failed for every feed; load ranges with \"cloudatlas update --from DIR\"")
+		return
+	}
+	if err := srv.Reload(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Warn("reload after first update failed", slog.Any("err", err))
+		return
+	}
+	log.Info("first update done", slog.Int("feeds", len(feeds)), slog.Int("failed", failed))
+}

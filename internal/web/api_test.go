@@ -1,0 +1,123 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestIPAnswerChangesWithDate(t *testing.T) {
+	s := newTestServer(t, true)
+	ops := map[string]string{}
+	for _, day := range []string{"2015-06-01", "2020-06-01"} {
+		r := get(t, s, "/v1/ip/52.80.0.1?as_of="+day, http.StatusOK)
+		var ans struct {
+			AsOf    string `json:"as_of"`
+			Matches []matchJSON
+			Whois   []struct {
+				Answer struct {
+					Operators []struct{ Operator string }
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(r.body), &ans); err != nil {
+			t.Fatal(err)
+		}
+		if ans.AsOf != day || len(ans.Matches) != 1 || ans.Matches[0].Region != "cn-north-1" || len(ans.Whois) != 1 {
+			t.Fatalf("as_of %s: unexpected answer %s", day, r.body)
+		}
+		for _, op := range ans.Whois[0].Answer.Operators {
+			ops[day] += op.Operator
+		}
+	}
+	if ops["2015-06-01"] != "org/aws-inc" || ops["2020-06-01"] != "org/sinnet" {
+		t.Errorf("operators by date = %v, want org/aws-inc in 2015 and org/sinnet in 2020", ops)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	s := newTestServer(t, true)
+	for _, tc := range []struct {
+		target string
+		status int
+		detail string
+	}{
+		{"/v1/ip/not-an-ip", 400, "not an IP address"},
+		{"/v1/ip/52.80.0.1?as_of=2020-13-01", 400, "as_of"},
+		{"/v1/whois/no-such-thing", 404, "no entity is named"},
+		{"/v1/entities/org/nope", 404, "no entity"},
+		{"/v1/search", 400, "give a search text"},
+		{"/v1/search?q=a&limit=1000", 400, "limit"},
+		{"/v1/feeds?feed=nope", 404, "no feed"},
+		{"/v1/nothing-here", 404, "no API resource"},
+	} {
+		r := get(t, s, tc.target, tc.status)
+		if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Errorf("%s: content type %q", tc.target, ct)
+		}
+		var p problem
+		if err := json.Unmarshal([]byte(r.body), &p); err != nil {
+			t.Fatalf("%s: %v", tc.target, err)
+		}
+		if p.Status != tc.status || !strings.Contains(p.Detail, tc.detail) || p.Title == "" {
+			t.Errorf("%s: problem %+v, want status %d and detail containing %q", tc.target, p, tc.status, tc.detail)
+		}
+	}
+}
+
+func TestNoRangeData(t *testing.T) {
+	s := newTestServer(t, false)
+	r := get(t, s, "/v1/ip/52.80.0.1", http.StatusServiceUnavailable)
+	wantContains(t, r.body, "cloudatlas update --from DIR")
+	r = get(t, s, "/readyz", http.StatusOK)
+	wantContains(t, r.body, `"ranges":false`)
+	page := get(t, s, "/", http.StatusOK)
+	wantContains(t, page.body, "Range data missing", "cloudatlas update --from DIR")
+	get(t, s, "/v1/whois/cn-north-1", http.StatusOK)
+}
+
+func TestBulk(t *testing.T) {
+	s := newTestServer(t, true)
+	r := do(t, s, "POST", "/v1/bulk?as_of=2020-01-01", "application/json", `["52.80.0.1","bogus","3.0.5.7","10.0.0.1"]`)
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	var resp bulkResponse
+	if err := json.Unmarshal([]byte(r.body), &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Count != 4 || resp.Results[1].Error == "" || len(resp.Results[2].Matches) != 2 || len(resp.Results[3].Matches) != 0 {
+		t.Errorf("unexpected bulk answer: %s", r.body)
+	}
+	if ops := resp.Results[0].Operators; len(ops) != 1 || ops[0].ID != "org/sinnet" {
+		t.Errorf("52.80.0.1 operators = %v, want org/sinnet", ops)
+	}
+	csv := do(t, s, "POST", "/v1/bulk?format=csv", "text/plain", "# comment\n52.80.0.1\n\n=1+1\n")
+	if csv.status != 200 || !strings.HasPrefix(csv.body, "input,prefix,") || !strings.Contains(csv.body, "'=1+1") {
+		t.Errorf("csv: %d\n%s", csv.status, csv.body)
+	}
+	big := strings.Repeat("1.2.3.4\n", maxBulkItems+1)
+	if r := do(t, s, "POST", "/v1/bulk", "text/plain", big); r.status != 413 {
+		t.Errorf("%d addresses: status %d, want 413", maxBulkItems+1, r.status)
+	}
+	huge := strings.Repeat("x", maxBulkBody+1)
+	if r := do(t, s, "POST", "/v1/bulk", "text/plain", huge); r.status != 413 {
+		t.Errorf("body over 1 MiB: status %d, want 413", r.status)
+	}
+	if r := do(t, s, "POST", "/v1/bulk", "application/json", `{"not":"an array"}`); r.status != 400 {
+		t.Errorf("bad JSON: status %d, want 400", r.status)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	s := newTestServer(t, true)
+	get(t, s, "/v1/ip/52.80.0.1", 200)
+	get(t, s, "/v1/ip/bogus", 400)
+	r := get(t, s, "/metrics", 200)
+	wantContains(t, r.body,
+		`cloudatlas_http_requests_total{route="GET /v1/ip/{ip...}",method="GET",code="200"} 1`,
+		`cloudatlas_http_requests_total{route="GET /v1/ip/{ip...}",method="GET",code="400"} 1`,
+		`cloudatlas_http_request_duration_seconds_count{route="GET /v1/ip/{ip...}"} 2`,
+		"cloudatlas_ranges_loaded 1")
+}

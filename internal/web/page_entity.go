@@ -1,0 +1,129 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
+)
+
+// entityPage is everything about one entity.
+type entityPage struct {
+	pageBase
+	Entity  *atlas.Entity
+	AsOf    string
+	Groups  []factGroup
+	Events  []eventView
+	Graph   *graph
+	Chain   *chain // who runs, owns and reaches it, for the kinds whois answers
+	Sources []atlas.SourceRef
+}
+
+// factGroup is the statements with one predicate and direction.
+type factGroup struct {
+	Heading string
+	Facts   []factView
+}
+
+// factView is one statement seen from the entity.
+type factView struct {
+	Other                 node
+	Period, Extra, Claim  string
+	Note                  string
+	Sources               []int
+	HoldsNow, Competitive bool
+}
+
+// eventView is one timeline entry.
+type eventView struct {
+	Date, Change, Text string
+	Other              node
+	Sources            []int
+}
+
+// whoisKinds are the kinds whose page shows the chain.
+var whoisKinds = []string{atlas.KindRegion, atlas.KindPartition, atlas.KindProvider, atlas.KindDatacenter, atlas.KindOrganisation}
+
+// handleEntityPage renders /entity/{id}.
+func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.resolveEntity(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if e.ID != r.PathValue("id") {
+		http.Redirect(w, r, entityURL(e.ID), http.StatusSeeOther)
+		return nil
+	}
+	day, err := s.asOf(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.describe(e)
+	if err != nil {
+		return err
+	}
+	p := entityPage{pageBase: s.base(e.Name, ""), Entity: e, AsOf: atlas.DateOf(day).String(),
+		Sources: d.Sources, Graph: s.newGraph(e, day)}
+	for _, g := range d.Groups {
+		fg := factGroup{Heading: groupHeading(g)}
+		for _, id := range g.Statements {
+			fg.Facts = append(fg.Facts, s.factView(d, id, e.ID, day))
+		}
+		p.Groups = append(p.Groups, fg)
+	}
+	for _, ev := range d.Events {
+		st := d.Statements[ev.Statement]
+		other := st.Object
+		if other == e.ID {
+			other = st.Subject
+		}
+		p.Events = append(p.Events, eventView{Date: ev.Date, Change: ev.Change,
+			Text: st.Subject + " " + st.Predicate + " " + st.Object, Other: ansNode(d.Entities, other), Sources: st.Sources})
+	}
+	if slices.Contains(whoisKinds, e.Kind) {
+		if ans, err := s.atlas.Whois(e.ID, day); err == nil {
+			p.Chain = newChain(atlas.Place{}, ans)
+			p.Sources = p.Chain.adoptSources(p.Sources)
+		}
+	}
+	return s.render(w, http.StatusOK, "entity", p)
+}
+
+// groupHeading names a fact group from the entity's side.
+func groupHeading(g atlas.FactGroup) string {
+	if g.Direction == "in" {
+		return "is the object of: " + g.Predicate
+	}
+	return g.Predicate
+}
+
+// factView describes statement id as seen from entity self at day.
+func (s *Server) factView(d *entityResponse, id, self string, day time.Time) factView {
+	ref := d.Statements[id]
+	other := ref.Object
+	if other == self {
+		other = ref.Subject
+	}
+	f := factView{Other: ansNode(d.Entities, other), Period: period(ref), Claim: ref.Claim, Sources: ref.Sources}
+	if ref.Share.Known {
+		f.Extra = ref.Share.String()
+	}
+	if ref.Role != "" {
+		f.Extra = ref.Role
+	}
+	if st := s.atlas.Statement(id); st != nil {
+		f.HoldsNow = st.Valid.Contains(day)
+		f.Note = st.Note
+	}
+	if ref.Claim != "" && !ref.Preferred {
+		f.Competitive = true
+	}
+	return f
+}
+
+// ansNode returns the node of an entity listed in an answer.
+func ansNode(ents map[string]atlas.EntityRef, id string) node {
+	ref := ents[id]
+	return node{ID: id, Name: cmpOr(ref.Name, id), NameZH: ref.NameZH, Kind: ref.Kind}
+}

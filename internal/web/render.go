@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
+)
+
+// Error is an error with an HTTP status and a message that is safe to
+// show to the client. Err, if set, is the internal cause; it is logged
+// and never sent.
+type Error struct {
+	Status int
+	Detail string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%d %s: %v", e.Status, e.Detail, e.Err)
+	}
+	return fmt.Sprintf("%d %s", e.Status, e.Detail)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// errorf returns an *Error with status and a formatted detail.
+func errorf(status int, format string, args ...any) *Error {
+	return &Error{Status: status, Detail: fmt.Sprintf(format, args...)}
+}
+
+// errNoRanges is returned by lookups while no range data is loaded.
+var errNoRanges = &Error{Status: http.StatusServiceUnavailable,
+	Detail: "no range data is loaded, so addresses cannot be attributed yet: run \"cloudatlas update\" " +
+		"(or \"cloudatlas update --from DIR\" to import feed files) and restart or reload the server"}
+
+// statusOf maps err to an HTTP status and a client-safe detail. This is
+// the only place that decides how an error looks to a client.
+func statusOf(err error) (int, string) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e.Status, e.Detail
+	case errors.Is(err, atlas.ErrNotFound):
+		return http.StatusNotFound, err.Error()
+	}
+	return http.StatusInternalServerError, "internal error; the server log has the details"
+}
+
+// problem is an RFC 9457 problem details object.
+type problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance,omitempty"`
+}
+
+// writeProblem sends err as application/problem+json.
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	status, detail := statusOf(err)
+	s.logError(r, status, err)
+	body, _ := json.Marshal(problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
+		Detail: detail, Instance: r.URL.Path})
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+// logError logs server-side failures with their cause; client errors
+// are visible in the access log already.
+func (s *Server) logError(r *http.Request, status int, err error) {
+	if status >= 500 && !errors.Is(err, errNoRanges) {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+}
+
+// writeJSON sends v as JSON with status 200.
+func writeJSON(w http.ResponseWriter, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("web: encode response: %w", err)
+	}
+	return writeBytes(w, "application/json", buf.Bytes())
+}
+
+// writeBytes sends body with the content type and status 200.
+func writeBytes(w http.ResponseWriter, contentType string, body []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_, err := w.Write(body)
+	return err
+}
+
+// handlerFunc is an HTTP handler that returns an error instead of
+// writing one; [Server.api] and [Server.page] turn the error into a
+// response.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// api adapts h for the JSON API: errors become problem+json.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeProblem(w, r, err)
+		}
+	})
+}
+
+// page adapts h for HTML pages: errors become an HTML error page.
+func (s *Server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeErrorPage(w, r, err)
+		}
+	})
+}

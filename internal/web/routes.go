@@ -1,0 +1,40 @@
+package web
+
+import "net/http"
+
+// routes returns the handler of every route. It is the one place that
+// lists them.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, s.instrument(pattern, h)) }
+
+	// JSON API, read-only.
+	handle("GET /v1/ip/{ip...}", s.api(s.handleIP))
+	handle("POST /v1/bulk", s.api(s.handleBulk))
+	handle("GET /v1/whois/{target...}", s.api(s.handleWhois))
+	handle("GET /v1/entities/{id...}", s.api(s.handleEntity))
+	handle("GET /v1/search", s.api(s.handleSearch))
+	handle("GET /v1/regions", s.api(s.handleRegions))
+	handle("GET /v1/providers", s.api(s.handleProviders))
+	handle("GET /v1/market", s.api(s.handleMarket))
+	handle("GET /v1/feeds", s.api(s.handleFeeds))
+	handle("GET /v1/openapi.json", s.api(s.handleOpenAPI))
+	handle("/v1/", s.api(s.handleAPINotFound))
+
+	// Operations.
+	handle("GET /healthz", s.api(s.handleHealthz))
+	handle("GET /readyz", s.api(s.handleReadyz))
+	handle("GET /metrics", s.api(s.handleMetrics))
+
+	// Pages.
+	handle("GET /{$}", s.page(s.handleHome))
+	handle("GET /search", s.page(s.handleSearchPage))
+	handle("GET /ip/{q...}", s.page(s.handleAnswerPage))
+	handle("GET /entity/{id...}", s.page(s.handleEntityPage))
+	handle("GET /market", s.page(s.handleMarketPage))
+	handle("GET /bulk", s.page(s.handleBulkPage))
+	handle("POST /bulk", s.page(s.handleBulkSubmit))
+	handle("GET /static/{hash}/{name}", http.HandlerFunc(s.handleStatic))
+	handle("/", s.page(s.handleNotFound))
+	return mux
+}

@@ -1,0 +1,125 @@
+// Package web serves the cloudatlas web atlas and its JSON API.
+//
+// A [Server] is a value: build it with [New], mount [Server.Handler] on
+// any listener (tests use httptest on :0), and call [Server.Reload] to
+// swap in new range data without stopping. Pages are server-rendered
+// with html/template from embedded files and work without JavaScript;
+// the API lives under /v1 and is described by the embedded OpenAPI
+// document served at /v1/openapi.json.
+//
+// # Concurrency
+//
+// The atlas is immutable and the range lookup state is replaced
+// atomically, so every handler reads without locks.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
+)
+
+// Config is what a [Server] needs.
+type Config struct {
+	// DataDir is the data directory holding the range store and index.
+	DataDir string
+	// Atlas is the curated graph; required.
+	Atlas *atlas.Atlas
+	// Logger receives access logs and errors; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock used for "as of today"; nil means time.Now.
+	Now func() time.Time
+	// Timeout bounds each request's handler; 0 means 10 seconds.
+	Timeout time.Duration
+}
+
+// Server is the web atlas and API. Build it with [New]; it is safe for
+// concurrent use.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	now     func() time.Time
+	atlas   *atlas.Atlas
+	state   atomic.Pointer[lookupState]
+	pages   *pages
+	assets  *assets
+	openapi []byte
+	metrics *metrics
+	whois   *whoisCache
+	handler http.Handler
+}
+
+// New returns a server over cfg. It parses every template and reads
+// every asset once; it does not load range data (see [Server.Reload]).
+func New(cfg Config) (*Server, error) {
+	if cfg.Atlas == nil {
+		return nil, errors.New("web: config has no atlas")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, atlas: cfg.Atlas,
+		metrics: newMetrics(), whois: newWhoisCache(cfg.Atlas)}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.assets); err != nil {
+		return nil, err
+	}
+	if s.openapi, err = openAPIJSON(); err != nil {
+		return nil, err
+	}
+	s.state.Store(&lookupState{})
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the root handler with every route.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve serves on ln until ctx is done, then shuts down gracefully,
+// giving in-flight requests up to grace to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      s.cfg.Timeout + 20*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("web: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", slog.Duration("grace", grace))
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		hs.Close()
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: serve: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
+)
+
+// palette is the line colours, chosen for contrast on white and for
+// telling apart with common colour-vision deficiencies.
+var palette = []string{"#0b5cad", "#c4480c", "#1b7f3b", "#8a2be2", "#b8860b", "#c2185b", "#00838f", "#5d4037", "#455a64", "#6b8e23"}
+
+// Chart geometry, in SVG user units.
+const (
+	chartW, chartH            = 640, 300
+	chartLeft, chartRight     = 48, 16
+	chartTop, chartBottom     = 16, 40
+	chartPlotW, chartPlotH    = chartW - chartLeft - chartRight, chartH - chartTop - chartBottom
+	maxChartLines, maxXLabels = 10, 12
+)
+
+// chart is one analyst firm's series drawn as a line chart: one line per
+// entity over the periods. Series are never mixed in one chart.
+type chart struct {
+	ID, Firm, Market, Measure, Definition, Unit string
+	Title, Desc                                 string
+	W, H                                        int
+	Left, Top, PlotW, PlotH                     int
+	XLabels                                     []chartLabel
+	YTicks                                      []chartLabel
+	Lines                                       []chartLine
+	Periods                                     []string
+	Rows                                        []chartRow // the figures as a table
+}
+
+type chartLabel struct {
+	X, Y float64
+	Text string
+}
+
+type chartLine struct {
+	ID, Name, Color string
+	Points          string // SVG polyline points
+	Dots            []chartDot
+}
+
+type chartDot struct {
+	X, Y  float64
+	Label string
+}
+
+// chartRow is one entity's figures by period, for the table under the
+// chart.
+type chartRow struct {
+	ID, Name string
+	Color    string
+	Values   []string // one per period; "" when absent
+}
+
+// newChart lays out a series. For a figure restated later (a point with
+// a later vintage) the latest vintage wins.
+func newChart(sr *atlas.Series, name func(string) string) *chart {
+	latest := map[[2]string]atlas.Point{}
+	periodSet := map[string]bool{}
+	entities := []string{}
+	for _, p := range sr.Points {
+		k := [2]string{p.Period, p.Entity}
+		if old, ok := latest[k]; !ok || old.Vintage.Start().Before(p.Vintage.Start()) {
+			latest[k] = p
+		}
+		periodSet[p.Period] = true
+		if !slices.Contains(entities, p.Entity) {
+			entities = append(entities, p.Entity)
+		}
+	}
+	periods := make([]string, 0, len(periodSet))
+	for p := range periodSet {
+		periods = append(periods, p)
+	}
+	slices.Sort(periods)
+	// Biggest in the latest period first, so the legend reads as a ranking.
+	last := periods[len(periods)-1]
+	slices.SortStableFunc(entities, func(a, b string) int {
+		return cmp.Compare(latest[[2]string{last, b}].Value, latest[[2]string{last, a}].Value)
+	})
+	if len(entities) > maxChartLines {
+		entities = entities[:maxChartLines]
+	}
+	maxV := 0.0
+	for _, p := range latest {
+		maxV = max(maxV, p.Value)
+	}
+	top := niceCeil(maxV)
+	c := &chart{ID: sr.ID, Firm: sr.Firm, Market: sr.Market, Measure: sr.Measure, Definition: sr.Definition,
+		Unit: unitOf(sr.Measure), W: chartW, H: chartH, Left: chartLeft, Top: chartTop,
+		PlotW: chartPlotW, PlotH: chartPlotH, Periods: periods}
+	c.Title = fmt.Sprintf("%s: %s, %s market (%s)", sr.Firm, measureText(sr.Measure), sr.Market, sr.Definition)
+	x := func(i int) float64 {
+		if len(periods) == 1 {
+			return chartLeft + chartPlotW/2
+		}
+		return chartLeft + float64(i)*chartPlotW/float64(len(periods)-1)
+	}
+	y := func(v float64) float64 { return chartTop + chartPlotH - v/top*chartPlotH }
+	step := max(1, (len(periods)+maxXLabels-1)/maxXLabels)
+	for i, p := range periods {
+		if i%step == 0 || i == len(periods)-1 {
+			c.XLabels = append(c.XLabels, chartLabel{X: x(i), Y: chartTop + chartPlotH + 18, Text: p})
+		}
+	}
+	for i := 0; i <= 4; i++ {
+		v := top * float64(i) / 4
+		c.YTicks = append(c.YTicks, chartLabel{X: chartLeft - 6, Y: y(v), Text: fmtValue(v) + c.Unit})
+	}
+	var desc []string
+	for li, e := range entities {
+		ln := chartLine{ID: e, Name: name(e), Color: palette[li%len(palette)]}
+		row := chartRow{ID: e, Name: ln.Name, Color: ln.Color, Values: make([]string, len(periods))}
+		var pts []string
+		for i, per := range periods {
+			p, ok := latest[[2]string{per, e}]
+			if !ok {
+				continue
+			}
+			px, py := x(i), y(p.Value)
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", px, py))
+			label := fmt.Sprintf("%s %s: %s%s (%s, published %s)", ln.Name, per, fmtValue(p.Value), c.Unit, p.Source.Publisher, p.Vintage)
+			ln.Dots = append(ln.Dots, chartDot{X: px, Y: py, Label: label})
+			row.Values[i] = fmtValue(p.Value) + c.Unit
+		}
+		ln.Points = strings.Join(pts, " ")
+		c.Lines = append(c.Lines, ln)
+		c.Rows = append(c.Rows, row)
+		if v := row.Values[len(periods)-1]; v != "" {
+			desc = append(desc, ln.Name+" "+v)
+		}
+	}
+	c.Desc = fmt.Sprintf("%d periods from %s to %s. In %s: %s.", len(periods), periods[0], last, last, strings.Join(desc, ", "))
+	return c
+}
+
+// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if v <= m*e {
+			return m * e
+		}
+	}
+	return 10 * e
+}
+
+func fmtValue(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+
+func unitOf(measure string) string {
+	if measure == "share_pct" {
+		return "%"
+	}
+	return ""
+}
+
+func measureText(measure string) string {
+	switch measure {
+	case "share_pct":
+		return "market share"
+	case "revenue_usd_bn":
+		return "revenue, US$ bn"
+	case "revenue_cny_bn":
+		return "revenue, CN¥ bn"
+	}
+	return measure
+}
