@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"strings"
 
 	"github.com/cloudatlas/cloudatlas/internal/index"
@@ -12,9 +13,13 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
-// openIndex opens the store in dir and returns the current range index.
-// It fails with [index.ErrEmpty] when no feed has been loaded.
+// openIndex returns the current range index of the data dir: the index
+// file when there is one (see [index.Invalidate]), else rebuilt from the
+// store. It fails with [index.ErrEmpty] when no feed has been loaded.
 func openIndex(ctx context.Context, dir string) (*index.Index, error) {
+	if ix, err := index.Read(filepath.Join(dir, index.File)); err == nil && !ix.Empty() {
+		return ix, nil
+	}
 	db, err := store.Open(ctx, dir)
 	if err != nil {
 		return nil, err

@@ -174,7 +174,14 @@ func appendJSONString(dst []byte, s string) []byte {
 
 // appendCSV appends s as one CSV field, quoted when needed.
 func appendCSV(dst []byte, s []byte) []byte {
-	if !slices.ContainsFunc(s, func(c byte) bool { return c == ',' || c == '"' || c == '\n' || c == '\r' }) {
+	quote := false
+	for _, c := range s {
+		if c == ',' || c == '"' || c == '\n' || c == '\r' {
+			quote = true
+			break
+		}
+	}
+	if !quote {
 		return append(dst, s...)
 	}
 	dst = append(dst, '"')

@@ -84,7 +84,7 @@ func finder(ix *index.Index, queries []query) (func(query) ([]found, error), err
 }
 
 func writeJSON(out io.Writer, args []string, queries []query, find func(query) ([]found, error)) error {
-	w, _ := newResultWriter(out, "jsonl", fields, false)
+	w := newFormatterWriter(out, &jsonlFormatter{cols: fields})
 	for i, q := range queries {
 		matches, err := find(q)
 		if err != nil {

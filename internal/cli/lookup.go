@@ -54,7 +54,7 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := newResultWriter(e.Stdout, *format, cols, *all)
+	f, err := newFormatter(*format, cols, *all)
 	if err != nil {
 		return err
 	}
@@ -65,14 +65,24 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lk := &lookuper{e: e, name: name, tbl: tbl, w: w}
-	if *column != "" {
-		err = lk.csvColumn(ctx, in, *column)
-	} else {
-		err = lk.lines(ctx, in)
-	}
-	if ferr := w.flush(); err == nil {
-		err = ferr
+	lk := &lookuper{e: e, name: name, tbl: tbl}
+	switch {
+	case f != nil && *column == "":
+		err = lk.parallel(ctx, in, f, e.Stdout)
+	default:
+		if f == nil {
+			lk.w = newTableWriter(e.Stdout, cols, *all)
+		} else {
+			lk.w = newFormatterWriter(e.Stdout, f)
+		}
+		if *column != "" {
+			err = lk.csvColumn(ctx, in, *column)
+		} else {
+			err = lk.lines(ctx, in)
+		}
+		if ferr := lk.w.flush(); err == nil {
+			err = ferr
+		}
 	}
 	if err != nil {
 		return err
@@ -97,7 +107,7 @@ type lookuper struct {
 	e          *Env
 	name       string
 	tbl        *lpm.Table
-	w          resultWriter
+	w          sequential // nil on the parallel path
 	buf        []found
 	total, bad int
 }

@@ -169,6 +169,9 @@ func (u *updater) save(ctx context.Context, f *ranges.Feed, snap *ranges.Snapsho
 			return "", err
 		}
 	}
+	if err := index.Invalidate(u.dir); err != nil {
+		return "", err
+	}
 	id, err := u.db.Save(ctx, snap)
 	if err != nil {
 		return "", err

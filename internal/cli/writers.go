@@ -7,40 +7,37 @@ import (
 	"text/tabwriter"
 )
 
-// resultWriter writes the matches of one input at a time.
-type resultWriter interface {
-	write(input string, fs []found) error
-	flush() error
+// formatter renders the matches of one input as bytes. Formatters that
+// keep scratch space are not safe for concurrent use: each worker takes
+// its own from clone.
+type formatter interface {
+	header(dst []byte) []byte
+	appendResult(dst []byte, input string, fs []found) []byte
+	clone() formatter
 }
 
-// newResultWriter returns a writer for format ("jsonl", "csv", "table").
-// all asks CSV and tables for one row per match rather than one row per
-// input with its most specific match.
-func newResultWriter(w io.Writer, format string, cols []field, all bool) (resultWriter, error) {
-	bw := bufio.NewWriterSize(w, 256<<10)
+// newFormatter returns the formatter for a streaming format ("jsonl" or
+// "csv"), or nil for "table", which needs a writer of its own.
+func newFormatter(format string, cols []field, all bool) (formatter, error) {
 	switch format {
 	case "jsonl", "json":
-		return &jsonlWriter{w: bw, cols: cols}, nil
+		return &jsonlFormatter{cols: cols}, nil
 	case "csv":
-		cw := &csvWriter{w: bw, cols: cols, all: all}
-		cw.header()
-		return cw, nil
+		return &csvFormatter{cols: cols, all: all}, nil
 	case "table":
-		return &tableWriter{out: bw, cols: cols, all: all}, nil
+		return nil, nil
 	}
 	return nil, fmt.Errorf("%w: unknown format %q (want jsonl, csv or table)", errUsage, format)
 }
 
-// jsonlWriter writes one JSON object per input:
+// jsonlFormatter writes one JSON object per input:
 // {"input": ..., "matches": [{field: value, ...}, ...]}.
-type jsonlWriter struct {
-	w    *bufio.Writer
-	cols []field
-	buf  []byte
-}
+type jsonlFormatter struct{ cols []field }
 
-func (j *jsonlWriter) write(input string, fs []found) error {
-	b := append(j.buf[:0], `{"input":`...)
+func (j *jsonlFormatter) clone() formatter         { return j }
+func (j *jsonlFormatter) header(dst []byte) []byte { return dst }
+func (j *jsonlFormatter) appendResult(b []byte, input string, fs []found) []byte {
+	b = append(b, `{"input":`...)
 	b = appendJSONString(b, input)
 	b = append(b, `,"matches":[`...)
 	for i := range fs {
@@ -64,60 +61,52 @@ func (j *jsonlWriter) write(input string, fs []found) error {
 		}
 		b = append(b, '}')
 	}
-	b = append(b, "]}\n"...)
-	j.buf = b
-	_, err := j.w.Write(b)
-	return err
+	return append(b, "]}\n"...)
 }
 
-func (j *jsonlWriter) flush() error { return j.w.Flush() }
-
-// csvWriter writes RFC 4180 CSV with a header row.
-type csvWriter struct {
-	w    *bufio.Writer
+// csvFormatter writes RFC 4180 CSV with a header row: one row per input
+// with its most specific match, or with all set one row per match.
+type csvFormatter struct {
 	cols []field
 	all  bool
-	buf  []byte
 	cell []byte
 }
 
-func (c *csvWriter) header() {
+func (c *csvFormatter) clone() formatter { return &csvFormatter{cols: c.cols, all: c.all} }
+
+func (c *csvFormatter) header(dst []byte) []byte {
 	for i, f := range c.cols {
 		if i > 0 {
-			c.w.WriteByte(',')
+			dst = append(dst, ',')
 		}
-		c.w.WriteString(f.name)
+		dst = append(dst, f.name...)
 	}
-	c.w.WriteByte('\n')
+	return append(dst, '\n')
 }
 
-func (c *csvWriter) write(input string, fs []found) error {
-	c.buf = c.buf[:0]
-	if len(fs) == 0 {
-		c.row(&row{input: input})
-	} else if !c.all {
-		c.row(&row{input: input, f: &fs[0], n: len(fs)})
-	} else {
-		for i := range fs {
-			c.row(&row{input: input, f: &fs[i], n: len(fs)})
-		}
+func (c *csvFormatter) appendResult(dst []byte, input string, fs []found) []byte {
+	switch {
+	case len(fs) == 0:
+		return c.row(dst, &row{input: input})
+	case !c.all:
+		return c.row(dst, &row{input: input, f: &fs[0], n: len(fs)})
 	}
-	_, err := c.w.Write(c.buf)
-	return err
+	for i := range fs {
+		dst = c.row(dst, &row{input: input, f: &fs[i], n: len(fs)})
+	}
+	return dst
 }
 
-func (c *csvWriter) row(r *row) {
+func (c *csvFormatter) row(dst []byte, r *row) []byte {
 	for i, f := range c.cols {
 		if i > 0 {
-			c.buf = append(c.buf, ',')
+			dst = append(dst, ',')
 		}
 		c.cell = f.text(c.cell[:0], r)
-		c.buf = appendCSV(c.buf, c.cell)
+		dst = appendCSV(dst, c.cell)
 	}
-	c.buf = append(c.buf, '\n')
+	return append(dst, '\n')
 }
-
-func (c *csvWriter) flush() error { return c.w.Flush() }
 
 // tableWriter aligns columns for a terminal. It aligns blocks of rows at
 // a time so that it can stream.
@@ -129,6 +118,10 @@ type tableWriter struct {
 	rows   int
 	cell   []byte
 	header bool
+}
+
+func newTableWriter(w io.Writer, cols []field, all bool) *tableWriter {
+	return &tableWriter{out: bufio.NewWriter(w), cols: cols, all: all}
 }
 
 const tableBlock = 500

@@ -4,9 +4,11 @@
 // answering in milliseconds without querying the database row by row.
 //
 // The file is written to a temporary name and renamed into place, so a
-// reader sees either the old or the new file. Its header lists the
-// snapshot ids it holds; [Open] rebuilds it from the store when they are
-// not the store's current ones.
+// reader sees either the old or the new file. An update removes the file
+// before it changes the store ([Invalidate]) and writes it afresh after,
+// so a file that exists is current and a reader can use it without
+// opening the database. Its header lists the snapshot ids it holds;
+// [Open] rebuilds it from the store when they are not the current ones.
 package index
 
 import (
@@ -37,6 +39,16 @@ type Index struct {
 	strs []string
 	raw  []rawSet
 	sets []lpm.Set // decoded, in feed precedence order; nil until needed
+}
+
+// Invalidate removes the index file of dir. An update calls it before it
+// changes the store, so that a process killed before the new index is
+// written leaves no stale index behind: the next reader rebuilds it.
+func Invalidate(dir string) error {
+	if err := os.Remove(filepath.Join(dir, File)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
 }
 
 // Open returns the index of the store in dir, from index.bin when it is

@@ -19,6 +19,6 @@ func Scan(sets []Set, a netip.Addr) []Match {
 			}
 		}
 	}
-	slices.SortStableFunc(out, compare)
+	slices.SortFunc(out, compare)
 	return out
 }

@@ -76,7 +76,7 @@ func flatten(sets []Set) []Match {
 // group sorts matches by prefix and then by report order, and returns one
 // slice per distinct prefix.
 func group(all []Match) [][]Match {
-	slices.SortStableFunc(all, func(a, b Match) int {
+	slices.SortFunc(all, func(a, b Match) int {
 		pa, pb := a.Record.Prefix, b.Record.Prefix
 		if c := pa.Addr().Compare(pb.Addr()); c != 0 {
 			return c

@@ -119,10 +119,7 @@ func onlyIn(a, b []Record) []Record {
 // comparePlacement orders records of one prefix by every field but the
 // prefix, services included.
 func comparePlacement(a, b Record) int {
-	if c := compareRecords(a, b); c != 0 {
-		return c
-	}
-	return slices.Compare(a.Services, b.Services)
+	return CompareRecords(&a, &b)
 }
 
 func comparePrefix(a, b netip.Prefix) int {

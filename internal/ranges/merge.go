@@ -47,7 +47,7 @@ func Merge(recs []Record) []Record {
 	for i := range out {
 		sortServices(out[i].Services)
 	}
-	slices.SortFunc(out, compareRecords)
+	slices.SortFunc(out, func(a, b Record) int { return CompareRecords(&a, &b) })
 	return out
 }
 
@@ -111,7 +111,9 @@ func b2i(b bool) int {
 	return 0
 }
 
-func compareRecords(a, b Record) int {
+// CompareRecords orders records by prefix, then by every other field, so
+// that equal inputs give equal outputs.
+func CompareRecords(a, b *Record) int {
 	if c := a.Prefix.Addr().Compare(b.Prefix.Addr()); c != 0 {
 		return c
 	}
@@ -125,5 +127,6 @@ func compareRecords(a, b Record) int {
 		cmp.Compare(a.Subdivision, b.Subdivision),
 		cmp.Compare(a.City, b.City),
 		cmp.Compare(a.ASN, b.ASN),
+		slices.Compare(a.Services, b.Services),
 	)
 }

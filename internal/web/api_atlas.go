@@ -27,7 +27,7 @@ func (s *Server) handleWhois(w http.ResponseWriter, r *http.Request) error {
 		return atlasError(err)
 	}
 	ans.Query = r.PathValue("target")
-	return writeJSON(w, ans)
+	return writeJSON(w, normalizeAnswer(ans))
 }
 
 // entityResponse is an entity with its facts and its timeline.

@@ -37,3 +37,24 @@ func atlasError(err error) error {
 	}
 	return &Error{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(err.Error(), "atlas: "), Err: err}
 }
+
+// normalizeAnswer replaces the nil lists of a whois answer with empty
+// ones, so the JSON has [] where the API promises an array. (The atlas
+// leaves Location, Jurisdictions, Reach and Owners nil when empty.)
+func normalizeAnswer(ans *atlas.Answer) *atlas.Answer {
+	if ans.Location == nil {
+		ans.Location = []atlas.Exposure{}
+	}
+	if ans.Jurisdictions == nil {
+		ans.Jurisdictions = []atlas.Exposure{}
+	}
+	if ans.Reach == nil {
+		ans.Reach = []atlas.Reach{}
+	}
+	for _, o := range ans.Ownership {
+		if o.Owners == nil {
+			o.Owners = []*atlas.Owner{}
+		}
+	}
+	return ans
+}

@@ -50,6 +50,7 @@ func (c *whoisCache) place(p atlas.Place, day time.Time) *cachedAnswer {
 	ca = &cachedAnswer{}
 	ca.answer, ca.err = c.a.WhoisPlace(p, day)
 	if ca.err == nil {
+		normalizeAnswer(ca.answer)
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)

@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// chunkSize is how much input one worker takes at a time.
+const chunkSize = 256 << 10
+
+// chunk is a run of whole input lines and what became of them.
+type chunk struct {
+	seq   int
+	text  string // whole lines, newline-terminated except perhaps the last
+	line  int    // number of the first line
+	out   []byte
+	bad   []badLine
+	total int
+}
+
+type badLine struct {
+	line      int
+	text, why string
+}
+
+// parallel streams one address or CIDR per line through the table on
+// every core and writes the results in input order. Blank lines and lines
+// starting with # are skipped.
+func (l *lookuper) parallel(ctx context.Context, in io.Reader, f formatter, w io.Writer) error {
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *chunk, 2*workers)
+	done := make(chan *chunk, 2*workers)
+	var readErr error
+	go func() {
+		readErr = readChunks(ctx, in, jobs)
+		close(jobs)
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fm := f.clone()
+			var buf []found
+			for c := range jobs {
+				buf = l.process(c, fm, buf)
+				done <- c
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	werr := l.collect(done, f, w)
+	if readErr != nil {
+		return fmt.Errorf("%s: %w", l.name, readErr)
+	}
+	return werr
+}
+
+// collect writes finished chunks in sequence. After a write error it
+// keeps draining so that the workers can finish.
+func (l *lookuper) collect(done <-chan *chunk, f formatter, w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	_, werr := bw.Write(f.header(nil))
+	pending := map[int]*chunk{}
+	next := 0
+	for c := range done {
+		pending[c.seq] = c
+		for c, ok := pending[next]; ok; c, ok = pending[next] {
+			delete(pending, next)
+			next++
+			l.total += c.total
+			for _, b := range c.bad {
+				l.reject(b.line, b.text, b.why)
+			}
+			if werr == nil {
+				_, werr = bw.Write(c.out)
+			}
+		}
+	}
+	if werr == nil {
+		werr = bw.Flush()
+	}
+	return werr
+}
+
+// readChunks splits in into chunks of whole lines.
+func readChunks(ctx context.Context, in io.Reader, jobs chan<- *chunk) error {
+	r := bufio.NewReaderSize(in, chunkSize)
+	var carry []byte
+	seq, line := 0, 1
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		buf := make([]byte, len(carry), len(carry)+chunkSize)
+		copy(buf, carry)
+		n, err := io.ReadFull(r, buf[len(carry):cap(buf)])
+		buf = buf[:len(carry)+n]
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			return err
+		}
+		cut := len(buf)
+		if !eof {
+			cut = bytes.LastIndexByte(buf, '\n') + 1
+			if cut == 0 { // one line longer than a chunk: keep reading
+				carry = buf
+				continue
+			}
+		}
+		if cut > 0 {
+			text := string(buf[:cut])
+			jobs <- &chunk{seq: seq, text: text, line: line}
+			seq++
+			line += strings.Count(text, "\n")
+		}
+		carry = buf[cut:]
+		if eof {
+			return nil
+		}
+	}
+}
+
+// process answers every line of c.
+func (l *lookuper) process(c *chunk, f formatter, buf []found) []found {
+	text, line := c.text, c.line
+	for len(text) > 0 {
+		var s string
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			s, text = text[:i], text[i+1:]
+		} else {
+			s, text = text, ""
+		}
+		n := line
+		line++
+		s = strings.TrimSpace(s)
+		if s == "" || s[0] == '#' {
+			continue
+		}
+		c.total++
+		q, err := parseQuery(s)
+		if err != nil {
+			c.bad = append(c.bad, badLine{n, s, err.Error()})
+			continue
+		}
+		buf = resolve(l.tbl, q, buf)
+		c.out = f.appendResult(c.out, s, buf)
+	}
+	return buf
+}
+
+// sequential is the single-threaded path for tables and CSV columns.
+type sequential interface {
+	write(input string, fs []found) error
+	flush() error
+}
+
+// formatterWriter adapts a formatter to the sequential path.
+type formatterWriter struct {
+	w   *bufio.Writer
+	f   formatter
+	buf []byte
+}
+
+func newFormatterWriter(w io.Writer, f formatter) *formatterWriter {
+	fw := &formatterWriter{w: bufio.NewWriterSize(w, 256<<10), f: f}
+	fw.w.Write(f.header(nil))
+	return fw
+}
+
+func (fw *formatterWriter) write(input string, fs []found) error {
+	fw.buf = fw.f.appendResult(fw.buf[:0], input, fs)
+	_, err := fw.w.Write(fw.buf)
+	return err
+}
+
+func (fw *formatterWriter) flush() error { return fw.w.Flush() }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every check a change must pass: formatting, vet, the tests (unit,
+# integration over ../shared/data/ranges, browser), and the atlas validator.
+# On a fresh Debian machine it installs what the tests need first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Headless Chromium for the web tests (Debian's package).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "installing chromium (apt-get)..." >&2
+	apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change: $unformatted" >&2
+	exit 1
+fi
+go vet ./...
+go test -count=1 -timeout 15m ./...
+ranges=../shared/data/ranges
+if [ -d "$ranges" ]; then
+	go run ./cmd/cloudatlas check --ranges "$ranges"
+elif [ "${CLOUDATLAS_REQUIRE_SHARED:-}" = 1 ]; then
+	echo "$ranges is required (CLOUDATLAS_REQUIRE_SHARED=1) but missing" >&2
+	exit 1
+else
+	go run ./cmd/cloudatlas check
+fi
