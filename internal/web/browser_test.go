@@ -162,7 +162,7 @@ func TestBrowser(t *testing.T) {
 	must(t, "open market", chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/market")))
 	drawn, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("figure.chart polyline")].filter(p => p.getBBox().width > 0 || p.getBBox().height > 0).length`))
 	must(t, "count drawn lines", err)
-	charts, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart svg").length`))
+	charts, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart svg.chart-svg").length`))
 	must(t, "count charts", err)
 	if charts != 2 || drawn < 2 {
 		t.Errorf("market page: %d charts with %d drawn lines, want 2 charts (one per firm) with lines", charts, drawn)
