@@ -21,8 +21,11 @@ type row struct {
 type field struct {
 	name string
 	doc  string
-	text func(dst []byte, r *row) []byte
-	json func(dst []byte, r *row) []byte
+	// perQuery marks columns that depend on the query, not only on the
+	// matched record (input, relation, matches).
+	perQuery bool
+	text     func(dst []byte, r *row) []byte
+	json     func(dst []byte, r *row) []byte
 }
 
 func strField(name, doc string, get func(r *row) string) field {
@@ -37,9 +40,14 @@ func strField(name, doc string, get func(r *row) string) field {
 	}
 }
 
+func perQuery(f field) field {
+	f.perQuery = true
+	return f
+}
+
 // fields lists every output column, in default order.
 var fields = []field{
-	{name: "input", doc: "the address or CIDR as given",
+	{name: "input", doc: "the address or CIDR as given", perQuery: true,
 		text: func(dst []byte, r *row) []byte { return append(dst, r.input...) },
 		json: func(dst []byte, r *row) []byte { return appendJSONString(dst, r.input) }},
 	{name: "prefix", doc: "the matching range",
@@ -53,12 +61,12 @@ var fields = []field{
 			dst = append(dst, '"')
 			return append(r.f.Record.Prefix.AppendTo(dst), '"')
 		}},
-	strField("relation", "contains (the range holds the input) or within (inside a CIDR input)", func(r *row) string {
+	perQuery(strField("relation", "contains (the range holds the input) or within (inside a CIDR input)", func(r *row) string {
 		if r.f.within {
 			return "within"
 		}
 		return "contains"
-	}),
+	})),
 	strField("provider", "provider key: aws, azure, google, alibaba...", func(r *row) string { return r.f.Record.Provider }),
 	strField("partition", "cloud partition: aws, aws-cn, aws-us-gov, azure-china...", func(r *row) string { return r.f.Record.Partition }),
 	{name: "services", doc: "services the feed names, most specific first (CSV: joined by ';')",
@@ -114,7 +122,7 @@ var fields = []field{
 		}
 		return r.f.Source.UpstreamDate.Format("2006-01-02")
 	}),
-	{name: "matches", doc: "number of ranges that matched the input",
+	{name: "matches", doc: "number of ranges that matched the input", perQuery: true,
 		text: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) },
 		json: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) }},
 }

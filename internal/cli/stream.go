@@ -134,6 +134,9 @@ func readChunks(ctx context.Context, in io.Reader, jobs chan<- *chunk) error {
 // process answers every line of c.
 func (l *lookuper) process(c *chunk, f formatter, buf []found) []found {
 	text, line := c.text, c.line
+	// Output runs to several times the input; growing it by doubling
+	// would copy every byte a few times over.
+	c.out = make([]byte, 0, 8*len(text))
 	for len(text) > 0 {
 		var s string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 // formatter renders the matches of one input as bytes. Formatters that
@@ -70,6 +72,16 @@ type csvFormatter struct {
 	cols []field
 	all  bool
 	cell []byte
+	// cache holds, per matched record, its cells for the columns that
+	// depend on the record alone: most of a row is the same every time
+	// a range matches, and formatting it once saves most of the work.
+	cache map[*ranges.Record]*cells
+}
+
+// cells is a run of formatted CSV cells and where each ends.
+type cells struct {
+	b    []byte
+	ends []int
 }
 
 func (c *csvFormatter) clone() formatter { return &csvFormatter{cols: c.cols, all: c.all} }
@@ -98,14 +110,45 @@ func (c *csvFormatter) appendResult(dst []byte, input string, fs []found) []byte
 }
 
 func (c *csvFormatter) row(dst []byte, r *row) []byte {
+	var cached *cells
+	if r.f != nil {
+		cached = c.cached(r)
+	}
+	k, start := 0, 0
 	for i, f := range c.cols {
 		if i > 0 {
 			dst = append(dst, ',')
+		}
+		if cached != nil && !f.perQuery {
+			end := cached.ends[k]
+			dst = append(dst, cached.b[start:end]...)
+			k, start = k+1, end
+			continue
 		}
 		c.cell = f.text(c.cell[:0], r)
 		dst = appendCSV(dst, c.cell)
 	}
 	return append(dst, '\n')
+}
+
+// cached returns the record-only cells of r's match, CSV-escaped.
+func (c *csvFormatter) cached(r *row) *cells {
+	if cs, ok := c.cache[r.f.Record]; ok {
+		return cs
+	}
+	if c.cache == nil {
+		c.cache = make(map[*ranges.Record]*cells)
+	}
+	cs := &cells{}
+	for _, f := range c.cols {
+		if !f.perQuery {
+			c.cell = f.text(c.cell[:0], r)
+			cs.b = appendCSV(cs.b, c.cell)
+			cs.ends = append(cs.ends, len(cs.b))
+		}
+	}
+	c.cache[r.f.Record] = cs
+	return cs
 }
 
 // tableWriter aligns columns for a terminal. It aligns blocks of rows at
