@@ -1,11 +1,16 @@
 package lpm
 
 import (
+	"errors"
+	"io/fs"
 	"math/rand/v2"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/gaissmai/bart"
+
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 // benchAddrs returns addresses drawn from the indexed prefixes (so most
@@ -68,4 +73,26 @@ var sink int
 
 func BenchmarkLookupSynthetic(b *testing.B) {
 	benchLookups(b, randomSets(rand.New(rand.NewPCG(3, 3)), 100000))
+}
+
+// BenchmarkLookupShared measures attribution over every real feed in
+// ../shared/data/ranges against a bare bart lookup over the same
+// prefixes. Run: go test -bench LookupShared -benchmem ./internal/lpm
+func BenchmarkLookupShared(b *testing.B) {
+	dir := "../../../shared/data/ranges"
+	var sets []Set
+	for i, f := range ranges.Feeds {
+		s, err := f.ReadDir(dir, time.Now())
+		if errors.Is(err, ranges.ErrNoFiles) || errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		sets = append(sets, Set{Source: &Source{Feed: f.ID, Tier: f.Tier, Order: i}, Records: s.Records})
+	}
+	if len(sets) == 0 {
+		b.Skip("../shared/data/ranges not found")
+	}
+	benchLookups(b, sets)
 }
