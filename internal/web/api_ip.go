@@ -25,10 +25,13 @@ func (s *Server) handleIP(w http.ResponseWriter, r *http.Request) error {
 		return errNoRanges
 	}
 	matches := resolve(st.table, q, make([]found, 0, 8))
-	body, err := s.appendIPAnswer(make([]byte, 0, 4096), q.input, day, matches)
+	bp := s.bufs.Get().(*[]byte)
+	defer s.bufs.Put(bp)
+	body, err := s.appendIPAnswer((*bp)[:0], q.input, day, matches)
 	if err != nil {
 		return err
 	}
+	*bp = body
 	return writeBytes(w, "application/json", body)
 }
 

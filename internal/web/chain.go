@@ -156,16 +156,17 @@ func basisText(b string) string {
 	return b
 }
 
-// pathText renders a path as "via A → B".
+// pathText renders a path as "(Sinnet operates AWS Beijing; Sinnet
+// incorporated in China)".
 func pathText(ans *atlas.Answer, steps []atlas.Step) string {
 	if len(steps) == 0 {
 		return ""
 	}
-	names := []string{nameOf(ans, steps[0].From)}
-	for _, st := range steps {
-		names = append(names, nameOf(ans, st.To))
+	parts := make([]string, len(steps))
+	for i, st := range steps {
+		parts[i] = nameOf(ans, st.From) + " " + strings.ReplaceAll(st.Predicate, "_", " ") + " " + nameOf(ans, st.To)
 	}
-	return "(via " + strings.Join(names, " → ") + ")"
+	return "(" + strings.Join(parts, "; ") + ")"
 }
 
 // stmtSources returns the source numbers of a statement.

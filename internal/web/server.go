@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -53,6 +54,7 @@ type Server struct {
 	openapi []byte
 	metrics *metrics
 	whois   *whoisCache
+	bufs    sync.Pool // *[]byte response buffers of the address API
 	handler http.Handler
 }
 
@@ -83,6 +85,7 @@ func New(cfg Config) (*Server, error) {
 	if s.openapi, err = openAPIJSON(); err != nil {
 		return nil, err
 	}
+	s.bufs.New = func() any { b := make([]byte, 0, 16<<10); return &b }
 	s.state.Store(&lookupState{})
 	s.handler = s.routes()
 	return s, nil

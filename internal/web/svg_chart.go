@@ -28,6 +28,7 @@ const (
 // entity over the periods. Series are never mixed in one chart.
 type chart struct {
 	ID, Firm, Market, Measure, Definition, Unit string
+	MeasureText                                 string
 	Title, Desc                                 string
 	W, H                                        int
 	Left, Top, PlotW, PlotH                     int
@@ -39,8 +40,9 @@ type chart struct {
 }
 
 type chartLabel struct {
-	X, Y float64
-	Text string
+	X, Y   float64
+	Text   string
+	Anchor string // SVG text-anchor
 }
 
 type chartLine struct {
@@ -97,7 +99,7 @@ func newChart(sr *atlas.Series, name func(string) string) *chart {
 	}
 	top := niceCeil(maxV)
 	c := &chart{ID: sr.ID, Firm: sr.Firm, Market: sr.Market, Measure: sr.Measure, Definition: sr.Definition,
-		Unit: unitOf(sr.Measure), W: chartW, H: chartH, Left: chartLeft, Top: chartTop,
+		Unit: unitOf(sr.Measure), MeasureText: measureText(sr.Measure), W: chartW, H: chartH, Left: chartLeft, Top: chartTop,
 		PlotW: chartPlotW, PlotH: chartPlotH, Periods: periods}
 	c.Title = fmt.Sprintf("%s: %s, %s market (%s)", sr.Firm, measureText(sr.Measure), sr.Market, sr.Definition)
 	x := func(i int) float64 {
@@ -110,7 +112,14 @@ func newChart(sr *atlas.Series, name func(string) string) *chart {
 	step := max(1, (len(periods)+maxXLabels-1)/maxXLabels)
 	for i, p := range periods {
 		if i%step == 0 || i == len(periods)-1 {
-			c.XLabels = append(c.XLabels, chartLabel{X: x(i), Y: chartTop + chartPlotH + 18, Text: p})
+			anchor := "middle"
+			switch {
+			case len(periods) > 1 && i == 0:
+				anchor = "start"
+			case len(periods) > 1 && i == len(periods)-1:
+				anchor = "end"
+			}
+			c.XLabels = append(c.XLabels, chartLabel{X: x(i), Y: chartTop + chartPlotH + 18, Text: p, Anchor: anchor})
 		}
 	}
 	for i := 0; i <= 4; i++ {

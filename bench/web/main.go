@@ -1,0 +1,193 @@
+// Command web measures GET /v1/ip/{ip} of "cloudatlas serve" on loopback
+// against a trivial net/http handler measured in the same run, with the
+// same load generator: keep-alive clients, a fixed number of requests
+// per target, bounded in time. It prints requests per second and latency
+// percentiles for both, and the ratio.
+//
+//	go run ./bench/web -data-dir DIR     # DIR loaded by cloudatlas update
+//
+// The server, the baseline and the clients share one process and its
+// cores, so both targets are measured under the same conditions.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/netip"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cloudatlas/cloudatlas/data"
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/index"
+	"github.com/cloudatlas/cloudatlas/internal/store"
+	"github.com/cloudatlas/cloudatlas/internal/web"
+)
+
+func main() {
+	dir := flag.String("data-dir", "", "data `directory` with range data (cloudatlas update --from ../shared/data/ranges)")
+	n := flag.Int("n", 200000, "requests per target")
+	conc := flag.Int("c", 32, "concurrent keep-alive clients")
+	limit := flag.Duration("max", 60*time.Second, "time limit per target")
+	flag.Parse()
+	if *dir == "" {
+		log.Fatal("give -data-dir")
+	}
+	addrs, err := sampleAddrs(*dir, 10000)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sub, _ := fs.Sub(data.Atlas, "atlas")
+	a, err := atlas.Load(sub)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := web.New(web.Config{DataDir: *dir, Atlas: a, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Reload(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	baseline := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`+"\n")
+	})
+	baseURL := listen(baseline)
+	atlasURL := listen(srv.Handler())
+	fmt.Printf("%d addresses sampled from the loaded ranges; %d requests per target, %d clients, GOMAXPROCS=%d\n",
+		len(addrs), *n, *conc, runtime.GOMAXPROCS(0))
+	b := run("baseline GET /ok", func(i int) string { return baseURL + "/ok" }, *n, *conc, *limit)
+	w := run("cloudatlas GET /v1/ip/{ip}", func(i int) string { return atlasURL + "/v1/ip/" + addrs[i%len(addrs)] }, *n, *conc, *limit)
+	fmt.Printf("ratio: cloudatlas does %.2f of the baseline's requests per second (target >= 0.50); p99 %.2f ms (target < 10 ms)\n",
+		w.rps/b.rps, w.p99.Seconds()*1000)
+}
+
+// listen serves h on a loopback port and returns its base URL.
+func listen(h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	go http.Serve(ln, h)
+	return "http://" + ln.Addr().String()
+}
+
+// result is the outcome of one load run.
+type result struct {
+	rps           float64
+	p50, p90, p99 time.Duration
+}
+
+// run sends n GETs to url(i) from conc clients and reports throughput
+// and latency. It stops early at limit.
+func run(name string, url func(int) string, n, conc int, limit time.Duration) result {
+	tr := &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc, DisableCompression: true}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	// Warm up: connections, caches.
+	for i := range 2000 {
+		get(client, url(i))
+	}
+	var next atomic.Int64
+	var errs atomic.Int64
+	lat := make([][]time.Duration, conc)
+	deadline := time.Now().Add(limit)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range conc {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || time.Now().After(deadline) {
+					return
+				}
+				t0 := time.Now()
+				if err := get(client, url(i)); err != nil {
+					errs.Add(1)
+				}
+				lat[c] = append(lat[c], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	pct := func(p float64) time.Duration { return all[int(float64(len(all)-1)*p)] }
+	r := result{rps: float64(len(all)) / took.Seconds(), p50: pct(0.50), p90: pct(0.90), p99: pct(0.99)}
+	fmt.Printf("%-28s %8d requests in %6.2fs: %9.0f req/s  p50 %6.3f ms  p90 %6.3f ms  p99 %6.3f ms  errors %d\n",
+		name, len(all), took.Seconds(), r.rps, ms(r.p50), ms(r.p90), ms(r.p99), errs.Load())
+	return r
+}
+
+func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
+
+// get fetches url and drains the body; non-200 is an error.
+func get(c *http.Client, url string) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+// sampleAddrs returns n addresses, each inside a random loaded range,
+// with a fixed seed so runs compare.
+func sampleAddrs(dir string, n int) ([]string, error) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	ix, err := index.Open(ctx, db, dir)
+	if err != nil {
+		return nil, err
+	}
+	sets, err := ix.Sets()
+	if err != nil {
+		return nil, err
+	}
+	var prefixes []netip.Prefix
+	for _, s := range sets {
+		for _, r := range s.Records {
+			prefixes = append(prefixes, r.Prefix)
+		}
+	}
+	if len(prefixes) == 0 {
+		return nil, fmt.Errorf("no range data in %s", dir)
+	}
+	rng := rand.New(rand.NewPCG(42, 42))
+	out := make([]string, n)
+	for i := range out {
+		p := prefixes[rng.IntN(len(prefixes))]
+		b := p.Addr().AsSlice()
+		for j := p.Bits(); j < len(b)*8; j++ {
+			if rng.IntN(2) == 1 {
+				b[j/8] |= 0x80 >> (j % 8)
+			}
+		}
+		a, _ := netip.AddrFromSlice(b)
+		out[i] = a.String()
+	}
+	return out, nil
+}
