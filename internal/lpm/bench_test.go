@@ -79,6 +79,11 @@ func BenchmarkLookupSynthetic(b *testing.B) {
 // ../shared/data/ranges against a bare bart lookup over the same
 // prefixes. Run: go test -bench LookupShared -benchmem ./internal/lpm
 func BenchmarkLookupShared(b *testing.B) {
+	benchLookups(b, sharedSets(b))
+}
+
+// sharedSets reads every feed from ../shared/data/ranges, or skips.
+func sharedSets(b *testing.B) []Set {
 	dir := "../../../shared/data/ranges"
 	var sets []Set
 	for i, f := range ranges.Feeds {
@@ -94,5 +99,13 @@ func BenchmarkLookupShared(b *testing.B) {
 	if len(sets) == 0 {
 		b.Skip("../shared/data/ranges not found")
 	}
-	benchLookups(b, sets)
+	return sets
+}
+
+// BenchmarkBuildShared measures building the table over every real feed.
+func BenchmarkBuildShared(b *testing.B) {
+	sets := sharedSets(b)
+	for b.Loop() {
+		Build(sets)
+	}
 }

@@ -45,14 +45,13 @@ type Match struct {
 }
 
 // compare orders matches: longer prefix first, then better tier, then feed
-// precedence, then the records' own fields, so that every order is total
-// and the table and the scan agree without a stable sort.
+// precedence. Records of one set keep their order (sorts using it are
+// stable).
 func compare(a, b Match) int {
 	return cmp.Or(
 		cmp.Compare(b.Record.Prefix.Bits(), a.Record.Prefix.Bits()),
 		cmp.Compare(a.Source.Tier, b.Source.Tier),
 		cmp.Compare(a.Source.Order, b.Source.Order),
-		ranges.CompareRecords(a.Record, b.Record),
 	)
 }
 

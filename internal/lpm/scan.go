@@ -19,6 +19,6 @@ func Scan(sets []Set, a netip.Addr) []Match {
 			}
 		}
 	}
-	slices.SortFunc(out, compare)
+	slices.SortStableFunc(out, compare)
 	return out
 }

@@ -11,11 +11,12 @@ import (
 // Table is an immutable index over sets of records. Build it with
 // [Build]; it is safe for concurrent lookups.
 type Table struct {
-	tbl     bart.Table[uint32] // distinct prefix -> index into spans
-	spans   []span
-	own     []span // the prefix's own matches only, for subnet queries
-	matches []Match
-	records int
+	tbl      bart.Table[uint32] // distinct prefix -> index into spans
+	spans    []span
+	own      []span // the prefix's own matches only, for subnet queries
+	prefixes []netip.Prefix
+	matches  []Match
+	records  int
 }
 
 type span struct{ start, end uint32 }
@@ -23,76 +24,89 @@ type span struct{ start, end uint32 }
 // Build indexes sets. Sets are not modified; the table points into their
 // records, which must stay unchanged while it is in use.
 func Build(sets []Set) *Table {
-	all := flatten(sets)
-	t := &Table{records: len(all)}
-	groups := group(all)
-	// Insert shorter prefixes first, so that the parent of each prefix is
-	// already in the table (and its chain built) when the prefix arrives.
-	slices.SortStableFunc(groups, func(a, b []Match) int {
-		return cmp.Compare(a[0].Record.Prefix.Bits(), b[0].Record.Prefix.Bits())
-	})
-	t.matches = make([]Match, 0, len(all)*2)
-	t.spans = make([]span, 0, len(groups))
-	t.own = make([]span, 0, len(groups))
-	for _, g := range groups {
-		t.add(g)
+	all, keys := flatten(sets)
+	// Sort by address, shorter prefixes first, then report order: every
+	// prefix then follows the prefixes that contain it, so one pass with
+	// a stack of open prefixes finds each prefix's parent.
+	slices.SortFunc(keys, compareKeys)
+	t := &Table{records: len(all), matches: make([]Match, 0, 2*len(all))}
+	var stack []int // indexes into t.spans of the prefixes containing the current one
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j].addr == keys[i].addr && keys[j].bits == keys[i].bits {
+			j++
+		}
+		pfx := netip.PrefixFrom(keys[i].addr, int(keys[i].bits))
+		for len(stack) > 0 && !t.prefixes[stack[len(stack)-1]].Contains(pfx.Addr()) {
+			stack = stack[:len(stack)-1]
+		}
+		parent := -1
+		if len(stack) > 0 {
+			parent = stack[len(stack)-1]
+		}
+		stack = append(stack, t.add(pfx, all, keys[i:j], parent))
+		i = j
 	}
 	return t
 }
 
-// add appends the chain of the prefix whose own matches are g.
-func (t *Table) add(g []Match) {
-	pfx := g[0].Record.Prefix
-	start := uint32(len(t.matches))
-	t.matches = append(t.matches, g...)
-	own := span{start, uint32(len(t.matches))}
-	if pfx.Bits() > 0 {
-		parent := netip.PrefixFrom(pfx.Addr(), pfx.Bits()-1)
-		if _, i, ok := t.tbl.LookupPrefixLPM(parent); ok {
-			p := t.spans[i]
-			t.matches = append(t.matches, t.matches[p.start:p.end]...)
-		}
-	}
-	t.tbl.Insert(pfx, uint32(len(t.spans)))
-	t.spans = append(t.spans, span{start, uint32(len(t.matches))})
-	t.own = append(t.own, own)
+// key is a match reduced to what orders it, for a cache-friendly sort.
+type key struct {
+	addr  netip.Addr
+	bits  int16
+	tier  uint8
+	order int32
+	pos   int32 // index into the flattened matches: keeps set order
 }
 
-// flatten lists every record of sets as a match.
-func flatten(sets []Set) []Match {
+func compareKeys(a, b key) int {
+	return cmp.Or(
+		a.addr.Compare(b.addr),
+		cmp.Compare(a.bits, b.bits),
+		cmp.Compare(a.tier, b.tier),
+		cmp.Compare(a.order, b.order),
+		cmp.Compare(a.pos, b.pos),
+	)
+}
+
+// add appends the chain of prefix pfx, whose own matches are those of
+// keys, after the chain of its parent (an index into t.spans, or -1), and
+// returns the prefix's index.
+func (t *Table) add(pfx netip.Prefix, all []Match, keys []key, parent int) int {
+	start := uint32(len(t.matches))
+	for _, k := range keys {
+		t.matches = append(t.matches, all[k.pos])
+	}
+	own := span{start, uint32(len(t.matches))}
+	if parent >= 0 {
+		p := t.spans[parent]
+		t.matches = append(t.matches, t.matches[p.start:p.end]...)
+	}
+	i := len(t.spans)
+	t.tbl.Insert(pfx, uint32(i))
+	t.spans = append(t.spans, span{start, uint32(len(t.matches))})
+	t.own = append(t.own, own)
+	t.prefixes = append(t.prefixes, pfx)
+	return i
+}
+
+// flatten lists every record of sets as a match, with its sort key.
+func flatten(sets []Set) ([]Match, []key) {
 	n := 0
 	for _, s := range sets {
 		n += len(s.Records)
 	}
 	all := make([]Match, 0, n)
+	keys := make([]key, 0, n)
 	for _, s := range sets {
 		for i := range s.Records {
+			p := s.Records[i].Prefix
+			keys = append(keys, key{addr: p.Addr(), bits: int16(p.Bits()), tier: uint8(s.Source.Tier),
+				order: int32(s.Source.Order), pos: int32(len(all))})
 			all = append(all, Match{Record: &s.Records[i], Source: s.Source})
 		}
 	}
-	return all
-}
-
-// group sorts matches by prefix and then by report order, and returns one
-// slice per distinct prefix.
-func group(all []Match) [][]Match {
-	slices.SortFunc(all, func(a, b Match) int {
-		pa, pb := a.Record.Prefix, b.Record.Prefix
-		if c := pa.Addr().Compare(pb.Addr()); c != 0 {
-			return c
-		}
-		return compare(a, b)
-	})
-	var groups [][]Match
-	for i := 0; i < len(all); {
-		j := i + 1
-		for j < len(all) && all[j].Record.Prefix == all[i].Record.Prefix {
-			j++
-		}
-		groups = append(groups, all[i:j:j])
-		i = j
-	}
-	return groups
+	return all, keys
 }
 
 // Lookup returns every match containing a, most specific first. The
