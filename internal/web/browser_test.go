@@ -155,6 +155,9 @@ func TestBrowser(t *testing.T) {
 	if h1 := text(t, ctx, "h1"); !strings.Contains(h1, "Amazon Web Services, Inc.") {
 		t.Errorf("operator page h1 = %q", h1)
 	}
+	if day, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#as_of"))); err != nil || day != "2015-06-01" {
+		t.Errorf("operator page as-of = %q (%v), want the chain's date 2015-06-01", day, err)
+	}
 	must(t, "graph", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("svg.graph-svg"))))
 	screenshot(t, ctx, shots, "operator")
 

@@ -12,6 +12,7 @@ import (
 // says about it and the numbers of its sources.
 type node struct {
 	ID       string
+	AsOf     string // the date its link opens the entity page at; "" for today
 	Name     string
 	NameZH   string
 	Kind     string
@@ -87,7 +88,23 @@ func newChain(p atlas.Place, ans *atlas.Answer) *chain {
 		n.Sources = pathSources(ans, r.Path)
 		c.Laws = append(c.Laws, n)
 	}
+	c.setAsOf(ans.AsOf)
 	return c
+}
+
+// setAsOf makes every link of the chain open its entity at day.
+func (c *chain) setAsOf(day string) {
+	c.Subject.AsOf = day
+	for _, n := range []*node{c.Partition, c.Provider} {
+		if n != nil {
+			n.AsOf = day
+		}
+	}
+	for _, list := range [][]node{c.Operators, c.Owners, c.People, c.Jurisdictions, c.Laws} {
+		for i := range list {
+			list[i].AsOf = day
+		}
+	}
 }
 
 // refNode returns the node of an entity the answer mentions.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
@@ -79,7 +80,7 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 			other = st.Subject
 		}
 		p.Events = append(p.Events, eventView{Date: ev.Date, Change: ev.Change,
-			Text: st.Subject + " " + st.Predicate + " " + st.Object, Other: ansNode(d.Entities, other), Sources: st.Sources})
+			Text: nameIn(d.Entities, st.Subject) + " " + strings.ReplaceAll(st.Predicate, "_", " ") + " " + nameIn(d.Entities, st.Object), Other: ansNode(d.Entities, other), Sources: st.Sources})
 	}
 	if slices.Contains(whoisKinds, e.Kind) {
 		if ans, err := s.atlas.Whois(e.ID, day); err == nil {
@@ -121,6 +122,9 @@ func (s *Server) factView(d *entityResponse, id, self string, day time.Time) fac
 	}
 	return f
 }
+
+// nameIn returns the name of an entity listed in an answer.
+func nameIn(ents map[string]atlas.EntityRef, id string) string { return cmpOr(ents[id].Name, id) }
 
 // ansNode returns the node of an entity listed in an answer.
 func ansNode(ents map[string]atlas.EntityRef, id string) node {

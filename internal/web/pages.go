@@ -63,9 +63,15 @@ func templateFuncs(as *assets) template.FuncMap {
 	return template.FuncMap{
 		"asset":     as.url,
 		"entityURL": entityURL,
-		"ipURL":     func(q, asOf string) string { return ipURL(q, asOf) },
-		"pct":       func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" },
-		"add":       func(a, b int) int { return a + b },
+		"entityURLAt": func(id, asOf string) string {
+			if asOf == "" {
+				return entityURL(id)
+			}
+			return entityURL(id) + "?as_of=" + url.QueryEscape(asOf)
+		},
+		"ipURL": func(q, asOf string) string { return ipURL(q, asOf) },
+		"pct":   func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" },
+		"add":   func(a, b int) int { return a + b },
 	}
 }
 
