@@ -15,13 +15,16 @@ import (
 
 // realServer returns a server over the embedded atlas and the shared
 // range snapshots beside the repository, or skips.
-func realServer(b *testing.B) *Server {
+func realServer(b testing.TB) *Server {
 	b.Helper()
 	ranges, err := filepath.Abs("../../../shared/data/ranges")
 	if err != nil {
 		b.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(ranges, "aws", "ip-ranges.json")); err != nil {
+		if os.Getenv("CLOUDATLAS_REQUIRE_SHARED") == "1" {
+			b.Fatalf("../shared/data/ranges is required (CLOUDATLAS_REQUIRE_SHARED=1): %v", err)
+		}
 		b.Skip("../shared/data/ranges not found beside the repository")
 	}
 	dir := b.TempDir()
@@ -85,4 +88,22 @@ func BenchmarkIPAPI(b *testing.B) {
 			b.Fatal(rec.Code)
 		}
 	}
+}
+
+// TestRealAtlasPages renders every page over the embedded atlas and the
+// shared ranges, and checks the Beijing operator change on the answer
+// page.
+func TestRealAtlasPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports every shared feed")
+	}
+	s := realServer(t)
+	for _, target := range []string{"/", "/market", "/bulk", "/entity/region/aws/cn-north-1", "/entity/org/beijing-sinnet",
+		"/search?q=vianet", "/ip/47.88.0.1", "/ip/2600:1f00::1", "/v1/regions", "/v1/providers", "/v1/market"} {
+		get(t, s, target, 200)
+	}
+	old := get(t, s, "/ip/52.80.0.1?as_of=2015-06-01", 200).body
+	now := get(t, s, "/ip/52.80.0.1?as_of=2020-06-01", 200).body
+	wantContains(t, now, "Beijing Sinnet")
+	wantNotContains(t, old, "Beijing Sinnet Technology Co., Ltd.</bdi></a>")
 }
