@@ -21,8 +21,9 @@ import (
 //	  source: feed, tier, order, snapshot id, upstream id,
 //	          upstream date (zig-zag unix ns, 0 = none), fetched (same)
 //	  record count n
-//	  prefixes: n entries of 17 bytes: (0x80 if IPv6) | bits, then 16
-//	            address bytes (IPv4 in the first 4)
+//	  prefixes: n entries of 17 bytes: the prefix length (IPv4: 0-32;
+//	            IPv6: 64 + 0-128), then 16 address bytes (IPv4 in the
+//	            first 4)
 //	  offsets: n little-endian uint32, each record's start in the
 //	           metadata block
 //	  metadata block: its length, then per record: provider, partition,
@@ -35,8 +36,9 @@ import (
 // about a millisecond.
 const (
 	magic     = "CAIX"
-	version   = 2
+	version   = 3
 	entrySize = 17
+	v6Base    = 64 // added to an IPv6 prefix length in an entry
 )
 
 var errCorrupt = errors.New("corrupt index file")
@@ -113,7 +115,7 @@ func (e *encoder) set(s lpm.Set) {
 func appendEntry(dst []byte, p netip.Prefix) []byte {
 	flag := byte(p.Bits())
 	if p.Addr().Is6() {
-		flag |= 0x80
+		flag += v6Base
 	}
 	a := p.Addr().As16()
 	if p.Addr().Is4() {
@@ -255,9 +257,9 @@ func (d *decoder) rawSet() rawSet {
 // prefix decodes entry i.
 func (rs *rawSet) prefix(i int) (netip.Prefix, error) {
 	e := rs.entries[i*entrySize : (i+1)*entrySize]
-	bits := int(e[0] & 0x7f)
+	bits, is6 := entryBits(e[0])
 	var a netip.Addr
-	if e[0]&0x80 == 0 {
+	if !is6 {
 		a = netip.AddrFrom4([4]byte(e[1:5]))
 	} else {
 		a = netip.AddrFrom16([16]byte(e[1:17]))
@@ -267,6 +269,15 @@ func (rs *rawSet) prefix(i int) (netip.Prefix, error) {
 		return p, errCorrupt
 	}
 	return p, nil
+}
+
+// entryBits decodes the length byte of an entry. An impossible value
+// yields a length that makes the prefix invalid.
+func entryBits(b byte) (bits int, is6 bool) {
+	if b >= v6Base {
+		return int(b - v6Base), true
+	}
+	return int(b), false
 }
 
 // record decodes record i into r. Services are appended to *pool when

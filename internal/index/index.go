@@ -183,11 +183,10 @@ func (ix *Index) Scan(a netip.Addr) ([]lpm.Match, error) {
 
 // entryContains reports whether the encoded prefix e contains a.
 func entryContains(e []byte, a netip.Addr) bool {
-	is6 := e[0]&0x80 != 0
-	if is6 != a.Is6() {
+	bits, is6 := entryBits(e[0])
+	if is6 != a.Is6() || bits > 8*len(e[1:]) {
 		return false
 	}
-	bits := int(e[0] & 0x7f)
 	var ab [16]byte
 	if is6 {
 		ab = a.As16()

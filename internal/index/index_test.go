@@ -19,6 +19,8 @@ func fixtureSets() []lpm.Set {
 			Records: []ranges.Record{
 				{Prefix: netip.MustParsePrefix("52.80.0.0/16"), Provider: "aws", Partition: "aws-cn", Services: []string{"EC2", "AMAZON"}, Region: "cn-north-1", Scope: "cn-north-1"},
 				{Prefix: netip.MustParsePrefix("2600:1f00::/24"), Provider: "aws", Partition: "aws", Services: []string{"AMAZON"}, Region: "us-east-1"},
+				{Prefix: netip.MustParsePrefix("2600:1f00::1/128"), Provider: "aws", Partition: "aws", Services: []string{"EC2"}, Region: "us-east-1"},
+				{Prefix: netip.MustParsePrefix("52.80.3.4/32"), Provider: "aws", Partition: "aws-cn", Services: []string{"S3"}, Region: "cn-north-1"},
 			}},
 		{Source: &lpm.Source{Feed: "linode", Tier: ranges.TierOfficial, Order: 11, SnapshotID: 9, Fetched: day},
 			Records: []ranges.Record{
@@ -45,7 +47,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Feeds() != 3 || back.Records() != 5 {
+	if back.Feeds() != 3 || back.Records() != 7 {
 		t.Fatalf("feeds %d records %d", back.Feeds(), back.Records())
 	}
 	got, err := back.Sets()
@@ -71,7 +73,8 @@ func TestScanMatchesTable(t *testing.T) {
 	}
 	tbl := lpm.Build(sets)
 	rng := rand.New(rand.NewPCG(5, 5))
-	addrs := []netip.Addr{netip.MustParseAddr("52.80.0.1"), netip.MustParseAddr("52.81.255.255"), netip.MustParseAddr("2600:1f00::1")}
+	addrs := []netip.Addr{netip.MustParseAddr("52.80.0.1"), netip.MustParseAddr("52.81.255.255"), netip.MustParseAddr("2600:1f00::1"),
+		netip.MustParseAddr("2600:1f00::2"), netip.MustParseAddr("52.80.3.4")}
 	for range 2000 {
 		near := [][2]byte{{47, 74}, {47, 75}, {47, 76}, {52, 80}, {52, 81}, {52, 82}, {139, 144}}[rng.IntN(7)]
 		b := [4]byte{near[0], near[1], byte(rng.IntN(256)), byte(rng.IntN(256))}
@@ -135,7 +138,7 @@ func flip(b []byte, i int) []byte {
 func FuzzDecode(f *testing.F) {
 	ix, _ := FromSets(fixtureSets())
 	f.Add(ix.data)
-	f.Add([]byte("CAIX\x02"))
+	f.Add([]byte("CAIX\x03"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// The checksum would reject almost every mutation before the
 		// decoder saw it; fix it up so that the fuzzer reaches the decoder.
