@@ -18,7 +18,9 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
@@ -124,25 +126,46 @@ func FromSets(sets []lpm.Set) (*Index, error) {
 // Empty reports whether the index holds no feed.
 func (ix *Index) Empty() bool { return len(ix.raw) == 0 }
 
-// Sets returns every set, decoding the records on first use.
+// Sets returns every set, decoding the records on first use, one set per
+// core at a time.
 func (ix *Index) Sets() ([]lpm.Set, error) {
 	if ix.sets != nil || len(ix.raw) == 0 {
 		return ix.sets, nil
 	}
 	sets := make([]lpm.Set, len(ix.raw))
+	errs := make([]error, len(ix.raw))
+	next := make(chan int, len(ix.raw))
 	for i := range ix.raw {
-		rs := &ix.raw[i]
-		recs := make([]ranges.Record, rs.n)
-		pool := make([]string, 0, rs.n*2)
-		for j := range recs {
-			if err := rs.record(ix.strs, j, &recs[j], &pool); err != nil {
-				return nil, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ix.raw)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sets[i], errs[i] = ix.decodeSet(&ix.raw[i])
 			}
-		}
-		sets[i] = lpm.Set{Source: rs.source, Records: recs}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	ix.sets = sets
 	return sets, nil
+}
+
+func (ix *Index) decodeSet(rs *rawSet) (lpm.Set, error) {
+	recs := make([]ranges.Record, rs.n)
+	pool := make([]string, 0, rs.n*2)
+	for j := range recs {
+		if err := rs.record(ix.strs, j, &recs[j], &pool); err != nil {
+			return lpm.Set{}, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
+		}
+	}
+	return lpm.Set{Source: rs.source, Records: recs}, nil
 }
 
 // Feeds returns the number of feeds in the index.
