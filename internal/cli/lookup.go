@@ -60,7 +60,9 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	}
 	// A stream allocates little that lives long: trade a little memory for
 	// fewer collections.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
+	}
 	tbl, err := buildTable(ix)
 	if err != nil {
 		return err

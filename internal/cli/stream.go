@@ -37,6 +37,9 @@ func (l *lookuper) parallel(ctx context.Context, in io.Reader, f formatter, w io
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *chunk, 2*workers)
 	done := make(chan *chunk, 2*workers)
+	// Output buffers go round: a fresh one per chunk would make the
+	// kernel zero a new page for every byte written.
+	free := make(chan []byte, 4*workers+2)
 	var readErr error
 	go func() {
 		readErr = readChunks(ctx, in, jobs)
@@ -50,6 +53,10 @@ func (l *lookuper) parallel(ctx context.Context, in io.Reader, f formatter, w io
 			fm := f.clone()
 			var buf []found
 			for c := range jobs {
+				select {
+				case c.out = <-free:
+				default:
+				}
 				buf = l.process(c, fm, buf)
 				done <- c
 			}
@@ -59,7 +66,7 @@ func (l *lookuper) parallel(ctx context.Context, in io.Reader, f formatter, w io
 		wg.Wait()
 		close(done)
 	}()
-	werr := l.collect(done, f, w)
+	werr := l.collect(done, f, w, free)
 	if readErr != nil {
 		return fmt.Errorf("%s: %w", l.name, readErr)
 	}
@@ -68,7 +75,7 @@ func (l *lookuper) parallel(ctx context.Context, in io.Reader, f formatter, w io
 
 // collect writes finished chunks in sequence. After a write error it
 // keeps draining so that the workers can finish.
-func (l *lookuper) collect(done <-chan *chunk, f formatter, w io.Writer) error {
+func (l *lookuper) collect(done <-chan *chunk, f formatter, w io.Writer, free chan<- []byte) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	_, werr := bw.Write(f.header(nil))
 	pending := map[int]*chunk{}
@@ -84,6 +91,10 @@ func (l *lookuper) collect(done <-chan *chunk, f formatter, w io.Writer) error {
 			}
 			if werr == nil {
 				_, werr = bw.Write(c.out)
+			}
+			select {
+			case free <- c.out[:0]:
+			default:
 			}
 		}
 	}
@@ -136,7 +147,9 @@ func (l *lookuper) process(c *chunk, f formatter, buf []found) []found {
 	text, line := c.text, c.line
 	// Output runs to several times the input; growing it by doubling
 	// would copy every byte a few times over.
-	c.out = make([]byte, 0, 8*len(text))
+	if cap(c.out) < 8*len(text) {
+		c.out = make([]byte, 0, 8*len(text))
+	}
 	for len(text) > 0 {
 		var s string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
