@@ -76,8 +76,8 @@ func (l *lookuper) parallel(ctx context.Context, in io.Reader, f formatter, w io
 // collect writes finished chunks in sequence. After a write error it
 // keeps draining so that the workers can finish.
 func (l *lookuper) collect(done <-chan *chunk, f formatter, w io.Writer, free chan<- []byte) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	_, werr := bw.Write(f.header(nil))
+	// Chunks are large already: write them straight through.
+	_, werr := w.Write(f.header(nil))
 	pending := map[int]*chunk{}
 	next := 0
 	for c := range done {
@@ -89,17 +89,14 @@ func (l *lookuper) collect(done <-chan *chunk, f formatter, w io.Writer, free ch
 			for _, b := range c.bad {
 				l.reject(b.line, b.text, b.why)
 			}
-			if werr == nil {
-				_, werr = bw.Write(c.out)
+			if werr == nil && len(c.out) > 0 {
+				_, werr = w.Write(c.out)
 			}
 			select {
 			case free <- c.out[:0]:
 			default:
 			}
 		}
-	}
-	if werr == nil {
-		werr = bw.Flush()
 	}
 	return werr
 }

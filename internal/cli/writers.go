@@ -34,9 +34,12 @@ func newFormatter(format string, cols []field, all bool) (formatter, error) {
 
 // jsonlFormatter writes one JSON object per input:
 // {"input": ..., "matches": [{field: value, ...}, ...]}.
-type jsonlFormatter struct{ cols []field }
+type jsonlFormatter struct {
+	cols []field
+	r    row // reused: a row handed to the field functions escapes
+}
 
-func (j *jsonlFormatter) clone() formatter         { return j }
+func (j *jsonlFormatter) clone() formatter         { return &jsonlFormatter{cols: j.cols} }
 func (j *jsonlFormatter) header(dst []byte) []byte { return dst }
 func (j *jsonlFormatter) appendResult(b []byte, input string, fs []found) []byte {
 	b = append(b, `{"input":`...)
@@ -47,7 +50,7 @@ func (j *jsonlFormatter) appendResult(b []byte, input string, fs []found) []byte
 			b = append(b, ',')
 		}
 		b = append(b, '{')
-		r := row{input: input, f: &fs[i], n: len(fs)}
+		j.r = row{input: input, f: &fs[i], n: len(fs)}
 		first := true
 		for _, c := range j.cols {
 			if c.name == "input" || c.name == "matches" {
@@ -59,7 +62,7 @@ func (j *jsonlFormatter) appendResult(b []byte, input string, fs []found) []byte
 			first = false
 			b = appendJSONString(b, c.name)
 			b = append(b, ':')
-			b = c.json(b, &r)
+			b = c.json(b, &j.r)
 		}
 		b = append(b, '}')
 	}
@@ -76,12 +79,13 @@ type csvFormatter struct {
 	// depend on the record alone: most of a row is the same every time
 	// a range matches, and formatting it once saves most of the work.
 	cache map[*ranges.Record]*cells
+	r     row // reused: a row handed to the field functions escapes
 }
 
-// cells is a run of formatted CSV cells and where each ends.
+// cells holds a record's formatted CSV cells: one segment per maximal
+// run of record-only columns, the cells of a run joined by commas.
 type cells struct {
-	b    []byte
-	ends []int
+	segs [][]byte
 }
 
 func (c *csvFormatter) clone() formatter { return &csvFormatter{cols: c.cols, all: c.all} }
@@ -99,12 +103,15 @@ func (c *csvFormatter) header(dst []byte) []byte {
 func (c *csvFormatter) appendResult(dst []byte, input string, fs []found) []byte {
 	switch {
 	case len(fs) == 0:
-		return c.row(dst, &row{input: input})
+		c.r = row{input: input}
+		return c.row(dst, &c.r)
 	case !c.all:
-		return c.row(dst, &row{input: input, f: &fs[0], n: len(fs)})
+		c.r = row{input: input, f: &fs[0], n: len(fs)}
+		return c.row(dst, &c.r)
 	}
 	for i := range fs {
-		dst = c.row(dst, &row{input: input, f: &fs[i], n: len(fs)})
+		c.r = row{input: input, f: &fs[i], n: len(fs)}
+		dst = c.row(dst, &c.r)
 	}
 	return dst
 }
@@ -114,15 +121,18 @@ func (c *csvFormatter) row(dst []byte, r *row) []byte {
 	if r.f != nil {
 		cached = c.cached(r)
 	}
-	k, start := 0, 0
-	for i, f := range c.cols {
+	seg := 0
+	for i := 0; i < len(c.cols); i++ {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
+		f := &c.cols[i]
 		if cached != nil && !f.perQuery {
-			end := cached.ends[k]
-			dst = append(dst, cached.b[start:end]...)
-			k, start = k+1, end
+			dst = append(dst, cached.segs[seg]...)
+			seg++
+			for i+1 < len(c.cols) && !c.cols[i+1].perQuery {
+				i++
+			}
 			continue
 		}
 		c.cell = f.text(c.cell[:0], r)
@@ -140,11 +150,19 @@ func (c *csvFormatter) cached(r *row) *cells {
 		c.cache = make(map[*ranges.Record]*cells)
 	}
 	cs := &cells{}
-	for _, f := range c.cols {
-		if !f.perQuery {
-			c.cell = f.text(c.cell[:0], r)
-			cs.b = appendCSV(cs.b, c.cell)
-			cs.ends = append(cs.ends, len(cs.b))
+	var seg []byte
+	for i, f := range c.cols {
+		if f.perQuery {
+			continue
+		}
+		if i > 0 && !c.cols[i-1].perQuery {
+			seg = append(seg, ',')
+		}
+		c.cell = f.text(c.cell[:0], r)
+		seg = appendCSV(seg, c.cell)
+		if i+1 == len(c.cols) || c.cols[i+1].perQuery {
+			cs.segs = append(cs.segs, seg)
+			seg = nil
 		}
 	}
 	c.cache[r.f.Record] = cs
