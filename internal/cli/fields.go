@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/cloudatlas/cloudatlas/internal/query"
+
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,7 +14,7 @@ import (
 // (nil when nothing matched), with the number of matches the input had.
 type row struct {
 	input string
-	f     *found
+	f     *query.Found
 	n     int
 }
 
@@ -62,7 +64,7 @@ var fields = []field{
 			return append(r.f.Record.Prefix.AppendTo(dst), '"')
 		}},
 	perQuery(strField("relation", "contains (the range holds the input) or within (inside a CIDR input)", func(r *row) string {
-		if r.f.within {
+		if r.f.Within {
 			return "within"
 		}
 		return "contains"

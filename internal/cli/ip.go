@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/query"
 )
 
 // scanLimit is how many addresses "ip" answers by linear scan before it
@@ -28,9 +29,9 @@ func runIP(ctx context.Context, e *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("%w: unknown format %q (want text or json)", errUsage, *format)
 	}
-	queries := make([]query, fs.NArg())
+	queries := make([]query.Query, fs.NArg())
 	for i, arg := range fs.Args() {
-		q, err := parseQuery(arg)
+		q, err := query.Parse(arg)
 		if err != nil {
 			return fmt.Errorf("%w: %q: %v", errUsage, arg, err)
 		}
@@ -65,13 +66,13 @@ func runIP(ctx context.Context, e *Env, args []string) error {
 // finder returns how to answer queries: a few addresses by scanning the
 // index, which decodes only what matches; more, or any CIDR, by building
 // the lookup table once.
-func finder(ix *index.Index, queries []query) (func(query) ([]found, error), error) {
-	if len(queries) <= scanLimit && !slices.ContainsFunc(queries, query.isPrefix) {
-		return func(q query) ([]found, error) {
-			ms, err := ix.Scan(q.addr)
-			out := make([]found, len(ms))
+func finder(ix *index.Index, queries []query.Query) (func(query.Query) ([]query.Found, error), error) {
+	if len(queries) <= scanLimit && !slices.ContainsFunc(queries, query.Query.IsPrefix) {
+		return func(q query.Query) ([]query.Found, error) {
+			ms, err := ix.Scan(q.Addr)
+			out := make([]query.Found, len(ms))
 			for i, m := range ms {
-				out[i] = found{Match: m}
+				out[i] = query.Found{Match: m}
 			}
 			return out, err
 		}, nil
@@ -80,10 +81,10 @@ func finder(ix *index.Index, queries []query) (func(query) ([]found, error), err
 	if err != nil {
 		return nil, err
 	}
-	return func(q query) ([]found, error) { return resolve(tbl, q, nil), nil }, nil
+	return func(q query.Query) ([]query.Found, error) { return query.Resolve(tbl, q, 0, nil), nil }, nil
 }
 
-func writeJSON(out io.Writer, args []string, queries []query, find func(query) ([]found, error)) error {
+func writeJSON(out io.Writer, args []string, queries []query.Query, find func(query.Query) ([]query.Found, error)) error {
 	w := newFormatterWriter(out, &jsonlFormatter{cols: fields})
 	for i, q := range queries {
 		matches, err := find(q)
@@ -98,7 +99,7 @@ func writeJSON(out io.Writer, args []string, queries []query, find func(query) (
 }
 
 // writeIPText prints every match of one input, most specific first.
-func writeIPText(w *bufio.Writer, input string, fs []found, ix *index.Index) {
+func writeIPText(w *bufio.Writer, input string, fs []query.Found, ix *index.Index) {
 	if len(fs) == 0 {
 		fmt.Fprintf(w, "%s: in no loaded feed (%d feeds, %d ranges searched)\n\n", input, ix.Feeds(), ix.Records())
 		return
@@ -125,7 +126,7 @@ func writeIPText(w *bufio.Writer, input string, fs []found, ix *index.Index) {
 		if r.ASN != 0 {
 			fmt.Fprintf(w, "  AS%d", r.ASN)
 		}
-		if f.within {
+		if f.Within {
 			fmt.Fprint(w, "  (inside the queried range)")
 		}
 		fmt.Fprintf(w, "\n  %-20s from %s\n", "", sourceLine(f.Source))

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/query"
 )
 
 // maxReported caps the bad-line messages printed; the summary counts all.
@@ -114,7 +115,7 @@ type lookuper struct {
 	name       string
 	tbl        *lpm.Table
 	w          sequential // nil on the parallel path
-	buf        []found
+	buf        []query.Found
 	total, bad int
 }
 
@@ -200,12 +201,12 @@ func (l *lookuper) csvColumn(ctx context.Context, in io.Reader, column string) e
 // one looks up a single input and writes its result.
 func (l *lookuper) one(line int, text string) error {
 	l.total++
-	q, err := parseQuery(text)
+	q, err := query.Parse(text)
 	if err != nil {
 		l.reject(line, text, err.Error())
 		return nil
 	}
-	l.buf = resolve(l.tbl, q, l.buf)
+	l.buf = query.Resolve(l.tbl, q, 0, l.buf)
 	return l.w.write(strings.TrimSpace(text), l.buf)
 }
 

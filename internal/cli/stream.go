@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/cloudatlas/cloudatlas/internal/query"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -51,7 +53,7 @@ func (l *lookuper) parallel(ctx context.Context, in io.Reader, f formatter, w io
 		go func() {
 			defer wg.Done()
 			fm := f.clone()
-			var buf []found
+			var buf []query.Found
 			for c := range jobs {
 				select {
 				case c.out = <-free:
@@ -140,7 +142,7 @@ func readChunks(ctx context.Context, in io.Reader, jobs chan<- *chunk) error {
 }
 
 // process answers every line of c.
-func (l *lookuper) process(c *chunk, f formatter, buf []found) []found {
+func (l *lookuper) process(c *chunk, f formatter, buf []query.Found) []query.Found {
 	text, line := c.text, c.line
 	// Output runs to several times the input; growing it by doubling
 	// would copy every byte a few times over.
@@ -161,12 +163,12 @@ func (l *lookuper) process(c *chunk, f formatter, buf []found) []found {
 			continue
 		}
 		c.total++
-		q, err := parseQuery(s)
+		q, err := query.Parse(s)
 		if err != nil {
 			c.bad = append(c.bad, badLine{n, s, err.Error()})
 			continue
 		}
-		buf = resolve(l.tbl, q, buf)
+		buf = query.Resolve(l.tbl, q, 0, buf)
 		c.out = f.appendResult(c.out, s, buf)
 	}
 	return buf
@@ -174,7 +176,7 @@ func (l *lookuper) process(c *chunk, f formatter, buf []found) []found {
 
 // sequential is the single-threaded path for tables and CSV columns.
 type sequential interface {
-	write(input string, fs []found) error
+	write(input string, fs []query.Found) error
 	flush() error
 }
 
@@ -191,7 +193,7 @@ func newFormatterWriter(w io.Writer, f formatter) *formatterWriter {
 	return fw
 }
 
-func (fw *formatterWriter) write(input string, fs []found) error {
+func (fw *formatterWriter) write(input string, fs []query.Found) error {
 	fw.buf = fw.f.appendResult(fw.buf[:0], input, fs)
 	_, err := fw.w.Write(fw.buf)
 	return err

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/cloudatlas/cloudatlas/internal/query"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,7 +56,7 @@ func runWhois(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	arg := strings.TrimSpace(fs.Arg(0))
-	if _, err := parseQuery(arg); err == nil && *provider == "" {
+	if _, err := query.Parse(arg); err == nil && *provider == "" {
 		return whoisAddress(ctx, e, a, *dataDirFlag, arg, asOf, *format)
 	}
 	ans, err := whoisTarget(a, arg, *provider, asOf)

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/cloudatlas/cloudatlas/internal/query"
+
 	"bufio"
 	"fmt"
 	"io"
@@ -14,7 +16,7 @@ import (
 // its own from clone.
 type formatter interface {
 	header(dst []byte) []byte
-	appendResult(dst []byte, input string, fs []found) []byte
+	appendResult(dst []byte, input string, fs []query.Found) []byte
 	clone() formatter
 }
 
@@ -41,7 +43,7 @@ type jsonlFormatter struct {
 
 func (j *jsonlFormatter) clone() formatter         { return &jsonlFormatter{cols: j.cols} }
 func (j *jsonlFormatter) header(dst []byte) []byte { return dst }
-func (j *jsonlFormatter) appendResult(b []byte, input string, fs []found) []byte {
+func (j *jsonlFormatter) appendResult(b []byte, input string, fs []query.Found) []byte {
 	b = append(b, `{"input":`...)
 	b = appendJSONString(b, input)
 	b = append(b, `,"matches":[`...)
@@ -100,7 +102,7 @@ func (c *csvFormatter) header(dst []byte) []byte {
 	return append(dst, '\n')
 }
 
-func (c *csvFormatter) appendResult(dst []byte, input string, fs []found) []byte {
+func (c *csvFormatter) appendResult(dst []byte, input string, fs []query.Found) []byte {
 	switch {
 	case len(fs) == 0:
 		c.r = row{input: input}
@@ -187,7 +189,7 @@ func newTableWriter(w io.Writer, cols []field, all bool) *tableWriter {
 
 const tableBlock = 500
 
-func (t *tableWriter) write(input string, fs []found) error {
+func (t *tableWriter) write(input string, fs []query.Found) error {
 	if t.tw == nil {
 		t.tw = tabwriter.NewWriter(t.out, 0, 0, 2, ' ', 0)
 		if !t.header {

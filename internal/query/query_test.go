@@ -1,11 +1,11 @@
-package cli
+package query
 
 import (
 	"net/netip"
 	"testing"
 )
 
-func TestParseQuery(t *testing.T) {
+func TestParse(t *testing.T) {
 	cases := []struct {
 		in, addr, prefix string
 		bad              bool
@@ -25,40 +25,40 @@ func TestParseQuery(t *testing.T) {
 		{in: "example.com", bad: true},
 	}
 	for _, c := range cases {
-		q, err := parseQuery(c.in)
+		q, err := Parse(c.in)
 		if c.bad {
 			if err == nil {
-				t.Errorf("parseQuery(%q) = %+v, want an error", c.in, q)
+				t.Errorf("Parse(%q) = %+v, want an error", c.in, q)
 			}
 			continue
 		}
-		if err != nil || q.addr.String() != c.addr || (c.prefix != "" && q.prefix.String() != c.prefix) || (c.prefix == "" && q.isPrefix()) {
-			t.Errorf("parseQuery(%q) = %v %v, %v; want %s %s", c.in, q.addr, q.prefix, err, c.addr, c.prefix)
+		if err != nil || q.Addr.String() != c.addr || (c.prefix != "" && q.Prefix.String() != c.prefix) || (c.prefix == "" && q.IsPrefix()) {
+			t.Errorf("Parse(%q) = %v %v, %v; want %s %s", c.in, q.Addr, q.Prefix, err, c.addr, c.prefix)
 		}
 	}
 }
 
-// FuzzParseQuery checks that any input line either fails cleanly or gives
+// FuzzParse checks that any input line either fails cleanly or gives
 // a normalized query that the lookup table accepts.
-func FuzzParseQuery(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"52.80.0.1", "::ffff:1.2.3.4", "10.0.0.0/8", "2001:db8::/32", "fe80::1%eth0",
 		"::ffff:0.0.0.0/95", "1.2.3.4/0", "  7.7.7.7  ", "", "#", "1.2.3", "::/0", "300.1.1.1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		q, err := parseQuery(s)
+		q, err := Parse(s)
 		if err != nil {
 			return
 		}
-		if !q.addr.IsValid() || q.addr.Is4In6() || q.addr.Zone() != "" {
-			t.Fatalf("parseQuery(%q): address %v not normalized", s, q.addr)
+		if !q.Addr.IsValid() || q.Addr.Is4In6() || q.Addr.Zone() != "" {
+			t.Fatalf("Parse(%q): address %v not normalized", s, q.Addr)
 		}
-		if q.isPrefix() {
-			if q.prefix != q.prefix.Masked() || q.prefix.Addr() != q.addr || q.prefix.Bits() >= q.addr.BitLen() {
-				t.Fatalf("parseQuery(%q): prefix %v inconsistent with %v", s, q.prefix, q.addr)
+		if q.IsPrefix() {
+			if q.Prefix != q.Prefix.Masked() || q.Prefix.Addr() != q.Addr || q.Prefix.Bits() >= q.Addr.BitLen() {
+				t.Fatalf("Parse(%q): prefix %v inconsistent with %v", s, q.Prefix, q.Addr)
 			}
-			if _, err := netip.ParsePrefix(q.prefix.String()); err != nil {
-				t.Fatalf("parseQuery(%q): prefix does not round-trip: %v", s, err)
+			if _, err := netip.ParsePrefix(q.Prefix.String()); err != nil {
+				t.Fatalf("Parse(%q): prefix does not round-trip: %v", s, err)
 			}
 		}
 	})

@@ -12,7 +12,7 @@ import (
 // (or, for a CIDR, containing it and inside it), most specific first,
 // and the whois chain of each distinct place they name, as of as_of.
 func (s *Server) handleIP(w http.ResponseWriter, r *http.Request) error {
-	q, ok := parseQuery(r.PathValue("ip"))
+	q, ok := parseInput(r.PathValue("ip"))
 	if !ok {
 		return errorf(http.StatusBadRequest, "%q is not an IP address or CIDR prefix", r.PathValue("ip"))
 	}
@@ -48,7 +48,7 @@ func (s *Server) appendIPAnswer(dst []byte, input string, day time.Time, matches
 	dst = append(dst, head[:len(head)-1]...)
 	js := make([]matchJSON, len(matches))
 	for i := range matches {
-		js[i] = matches[i].toJSON()
+		js[i] = matchToJSON(&matches[i])
 	}
 	mb, err := json.Marshal(js)
 	if err != nil {

@@ -92,7 +92,7 @@ func (s *Server) bulk(ctx context.Context, inputs []string, day time.Time) ([]bu
 			return nil, errorf(http.StatusServiceUnavailable, "bulk request timed out after %d of %d addresses", i, len(inputs))
 		}
 		res := bulkResult{Input: in, Matches: []matchJSON{}, Operators: []entityRef{}}
-		q, ok := parseQuery(in)
+		q, ok := parseInput(in)
 		if !ok {
 			res.Error = "not an IP address or CIDR prefix"
 			out[i] = res
@@ -100,7 +100,7 @@ func (s *Server) bulk(ctx context.Context, inputs []string, day time.Time) ([]bu
 		}
 		buf = resolve(st.table, q, buf)
 		for j := range buf {
-			res.Matches = append(res.Matches, buf[j].toJSON())
+			res.Matches = append(res.Matches, matchToJSON(&buf[j]))
 		}
 		if ps := places(buf); len(ps) > 0 {
 			if ca := s.whois.place(ps[0], day); ca.err == nil {

@@ -28,14 +28,14 @@ type matchJSON struct {
 	UpstreamDate string   `json:"upstream_date,omitempty"`
 }
 
-// toJSON describes f for the API.
-func (f *found) toJSON() matchJSON {
+// matchToJSON describes f for the API.
+func matchToJSON(f *found) matchJSON {
 	r, src := f.Record, f.Source
 	m := matchJSON{Prefix: r.Prefix.String(), Relation: "contains", Provider: r.Provider,
 		Partition: r.Partition, Services: r.Services, Region: r.Region, Scope: r.Scope,
 		Country: r.Country, Subdivision: r.Subdivision, City: r.City, ASN: r.ASN,
 		Feed: src.Feed, Tier: src.Tier.String(), Snapshot: src.SnapshotID, UpstreamID: src.UpstreamID}
-	if f.within {
+	if f.Within {
 		m.Relation = "within"
 	}
 	if m.Services == nil {

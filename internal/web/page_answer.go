@@ -22,7 +22,7 @@ type answerPage struct {
 // handleAnswerPage renders /ip/{q}?as_of=.
 func (s *Server) handleAnswerPage(w http.ResponseWriter, r *http.Request) error {
 	in := r.PathValue("q")
-	q, ok := parseQuery(in)
+	q, ok := parseInput(in)
 	if !ok {
 		return errorf(http.StatusBadRequest, "%q is not an IP address or CIDR prefix", in)
 	}
@@ -35,9 +35,9 @@ func (s *Server) handleAnswerPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 // answer builds the answer page of q at day.
-func (s *Server) answer(q query, day time.Time) *answerPage {
+func (s *Server) answer(q parsed, day time.Time) *answerPage {
 	p := &answerPage{pageBase: s.base(q.input+" — who's behind it", ""), Input: q.input,
-		AsOf: atlas.DateOf(day).String(), IsPrefix: q.isPrefix()}
+		AsOf: atlas.DateOf(day).String(), IsPrefix: q.IsPrefix()}
 	p.Query = q.input
 	st := s.state.Load()
 	if !st.ready() {
@@ -49,7 +49,7 @@ func (s *Server) answer(q query, day time.Time) *answerPage {
 		if i == 200 {
 			break
 		}
-		p.Matches = append(p.Matches, matches[i].toJSON())
+		p.Matches = append(p.Matches, matchToJSON(&matches[i]))
 	}
 	for _, pl := range places(matches) {
 		if ca := s.whois.place(pl, day); ca.err == nil {

@@ -75,7 +75,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 		return errorf(http.StatusBadRequest, "search text is longer than 200 bytes")
 	}
 	asOf := r.URL.Query().Get("as_of")
-	if q, ok := parseQuery(text); ok {
+	if q, ok := parseInput(text); ok {
 		http.Redirect(w, r, ipURL(q.input, asOf), http.StatusSeeOther)
 		return nil
 	}

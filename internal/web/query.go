@@ -2,82 +2,36 @@ package web
 
 import (
 	"net/http"
-	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/query"
 )
 
-// query is one parsed address or CIDR input.
-type query struct {
-	input  string
-	addr   netip.Addr
-	prefix netip.Prefix // valid only for CIDR input
+// parsed is one parsed address or CIDR input with the text it came from.
+type parsed struct {
+	query.Query
+	input string
 }
 
-// isPrefix reports whether q is a CIDR query.
-func (q query) isPrefix() bool { return q.prefix.IsValid() }
-
-// parseQuery parses an IP address or CIDR prefix, tolerating spaces,
-// IPv6 zones and IPv4-mapped forms. A full-length prefix is an address.
-func parseQuery(s string) (query, bool) {
-	s = strings.TrimSpace(s)
-	q := query{input: s}
-	if !strings.Contains(s, "/") {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return q, false
-		}
-		q.addr = lpm.Normalize(a)
-		return q, true
-	}
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		return q, false
-	}
-	a, bits := p.Addr(), p.Bits()
-	if a.Is4In6() && bits >= 96 {
-		a, bits = a.Unmap(), bits-96
-	}
-	q.addr = a
-	if bits < a.BitLen() {
-		q.prefix = netip.PrefixFrom(a, bits).Masked()
-	}
-	return q, true
+// parseInput parses an IP address or CIDR prefix (see [query.Parse]).
+func parseInput(s string) (parsed, bool) {
+	q, err := query.Parse(s)
+	return parsed{Query: q, input: strings.TrimSpace(s)}, err == nil
 }
 
-// found is one match of a query: the range contains the query, or (for
-// a CIDR query) lies within it.
-type found struct {
-	lpm.Match
-	within bool
-}
+// found is one match of a query.
+type found = query.Found
 
 // maxWithin bounds how many ranges inside a CIDR query are listed.
 const maxWithin = 1000
 
 // resolve returns the matches of q in tbl, most specific first; for a
 // prefix, those containing it and then up to maxWithin inside it.
-func resolve(tbl *lpm.Table, q query, buf []found) []found {
-	buf = buf[:0]
-	if !q.isPrefix() {
-		for _, m := range tbl.Lookup(q.addr) {
-			buf = append(buf, found{Match: m})
-		}
-		return buf
-	}
-	for _, m := range tbl.Covering(q.prefix) {
-		buf = append(buf, found{Match: m})
-	}
-	n := 0
-	tbl.Within(q.prefix, func(m lpm.Match) bool {
-		buf = append(buf, found{Match: m, within: true})
-		n++
-		return n < maxWithin
-	})
-	return buf
+func resolve(tbl *lpm.Table, q parsed, buf []found) []found {
+	return query.Resolve(tbl, q.Query, maxWithin, buf)
 }
 
 // asOf reads the as_of query parameter: YYYY-MM-DD (or YYYY, YYYY-MM,
