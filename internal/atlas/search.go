@@ -33,6 +33,22 @@ type Match struct {
 	Matched string // the id, name, Chinese name or alias that matched
 }
 
+// Hit is a search match as the command line and the API print it.
+type Hit struct {
+	ID      string `json:"id"`
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	NameZH  string `json:"name_zh,omitempty"`
+	Rank    string `json:"rank"`
+	Matched string `json:"matched"`
+}
+
+// Hit flattens m for output.
+func (m Match) Hit() Hit {
+	return Hit{ID: m.Entity.ID, Kind: m.Entity.Kind, Name: m.Entity.Name,
+		NameZH: m.Entity.NameZH, Rank: m.Rank.String(), Matched: m.Matched}
+}
+
 // nameIndex finds entities by lowercased id, slug, name, Chinese name and
 // aliases.
 type nameIndex struct {

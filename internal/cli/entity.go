@@ -59,16 +59,6 @@ func runHistory(ctx context.Context, e *Env, args []string) error {
 	return writeAnswer(e.Stdout, format, ans)
 }
 
-// searchHit is one search result as search --format json prints it.
-type searchHit struct {
-	ID      string `json:"id"`
-	Kind    string `json:"kind"`
-	Name    string `json:"name"`
-	NameZH  string `json:"name_zh,omitempty"`
-	Rank    string `json:"rank"`
-	Matched string `json:"matched"`
-}
-
 func runSearch(ctx context.Context, e *Env, args []string) error {
 	var limit *int
 	a, arg, format, err := atlasArgs(e, "search", "TEXT", args, func(fs *flag.FlagSet) {
@@ -77,10 +67,9 @@ func runSearch(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	hits := []searchHit{}
+	hits := []atlas.Hit{}
 	for _, m := range a.Search(arg, *limit) {
-		hits = append(hits, searchHit{ID: m.Entity.ID, Kind: m.Entity.Kind, Name: m.Entity.Name,
-			NameZH: m.Entity.NameZH, Rank: m.Rank.String(), Matched: m.Matched})
+		hits = append(hits, m.Hit())
 	}
 	if format == "json" {
 		return writeJSONValue(e.Stdout, hits)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
 
 func TestEntity(t *testing.T) {
@@ -46,7 +48,7 @@ func TestSearchCommand(t *testing.T) {
 		t.Errorf("search 光环: exit %d, %q %s", code, out, errs)
 	}
 	code, out, _ = runAtlasCLI(t, "search", "--atlas-dir", fixtureAtlas, "--format", "json", "--limit", "2", "aws")
-	var hits []searchHit
+	var hits []atlas.Hit
 	if err := json.Unmarshal([]byte(out), &hits); code != 0 || err != nil || len(hits) != 2 || hits[0].Rank != "exact" {
 		t.Errorf("search json: exit %d, err %v, %+v", code, err, hits)
 	}

@@ -62,22 +62,11 @@ func (s *Server) handleEntity(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, resp)
 }
 
-// searchHit is one search result.
-type searchHit struct {
-	ID      string `json:"id"`
-	Kind    string `json:"kind"`
-	Name    string `json:"name"`
-	NameZH  string `json:"name_zh,omitempty"`
-	Rank    string `json:"rank"`
-	Matched string `json:"matched"`
-}
-
 // search runs an atlas search for the API and the pages.
-func (s *Server) search(q string, limit int) []searchHit {
-	out := []searchHit{}
+func (s *Server) search(q string, limit int) []atlas.Hit {
+	out := []atlas.Hit{}
 	for _, m := range s.atlas.Search(q, limit) {
-		out = append(out, searchHit{ID: m.Entity.ID, Kind: m.Entity.Kind, Name: m.Entity.Name,
-			NameZH: m.Entity.NameZH, Rank: m.Rank.String(), Matched: m.Matched})
+		out = append(out, m.Hit())
 	}
 	return out
 }
@@ -97,7 +86,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, struct {
 		Query   string      `json:"query"`
-		Results []searchHit `json:"results"`
+		Results []atlas.Hit `json:"results"`
 	}{q, s.search(q, limit)})
 }
 

@@ -59,7 +59,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 // searchPage lists the entities matching a search text.
 type searchPage struct {
 	pageBase
-	Results []searchHit
+	Results []atlas.Hit
 }
 
 // handleSearchPage sends an address or CIDR to its answer page, a name
