@@ -35,11 +35,7 @@ func openIndex(ctx context.Context, dir string) (*index.Index, error) {
 
 // buildTable decodes every record of ix and indexes them.
 func buildTable(ix *index.Index) (*lpm.Table, error) {
-	sets, err := ix.Sets()
-	if err != nil {
-		return nil, err
-	}
-	return lpm.Build(sets), nil
+	return ix.Table()
 }
 
 // resolveAddress returns the distinct placements (provider, partition,

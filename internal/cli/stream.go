@@ -15,7 +15,7 @@ import (
 )
 
 // chunkSize is how much input one worker takes at a time.
-const chunkSize = 256 << 10
+const chunkSize = 64 << 10
 
 // chunk is a run of whole input lines and what became of them.
 type chunk struct {

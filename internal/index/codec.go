@@ -144,7 +144,7 @@ type rawSet struct {
 	n       int
 	entries []byte
 	offsets []byte
-	meta    []byte
+	block   []byte // the metadata block
 }
 
 // parse checks the frame of an index file and splits it into sets
@@ -250,7 +250,7 @@ func (d *decoder) rawSet() rawSet {
 		return rawSet{}
 	}
 	rs := rawSet{source: src, n: int(n), entries: d.bytes(n * entrySize), offsets: d.bytes(4 * n)}
-	rs.meta = d.bytes(d.uint())
+	rs.block = d.bytes(d.uint())
 	return rs
 }
 
@@ -288,11 +288,16 @@ func (rs *rawSet) record(strs []string, i int, r *ranges.Record, pool *[]string)
 	if r.Prefix, err = rs.prefix(i); err != nil {
 		return err
 	}
+	return rs.meta(strs, i, r, pool)
+}
+
+// meta decodes every field of record i but its prefix into r.
+func (rs *rawSet) meta(strs []string, i int, r *ranges.Record, pool *[]string) error {
 	off := binary.LittleEndian.Uint32(rs.offsets[i*4:])
-	if uint64(off) > uint64(len(rs.meta)) {
+	if uint64(off) > uint64(len(rs.block)) {
 		return errCorrupt
 	}
-	d := &decoder{b: rs.meta[off:], strs: strs}
+	d := &decoder{b: rs.block[off:], strs: strs}
 	r.Provider, r.Partition, r.Region, r.Scope = d.str(), d.str(), d.str(), d.str()
 	r.Country, r.Subdivision, r.City = d.str(), d.str(), d.str()
 	if ns := d.uint(); ns > 0 && ns <= uint64(len(d.b)) {

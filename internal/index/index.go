@@ -157,6 +157,52 @@ func (ix *Index) Sets() ([]lpm.Set, error) {
 	return sets, nil
 }
 
+// Table decodes every set and builds the lookup table over them. It
+// decodes the prefixes first, then the rest of each record on another
+// goroutine while the table is built, since the build reads only
+// prefixes: on a cold start the two share the cores.
+func (ix *Index) Table() (*lpm.Table, error) {
+	if ix.sets != nil || len(ix.raw) == 0 {
+		return lpm.Build(ix.sets), nil
+	}
+	sets := make([]lpm.Set, len(ix.raw))
+	for i := range ix.raw {
+		rs := &ix.raw[i]
+		recs := make([]ranges.Record, rs.n)
+		for j := range recs {
+			p, err := rs.prefix(j)
+			if err != nil {
+				return nil, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
+			}
+			recs[j].Prefix = p
+		}
+		sets[i] = lpm.Set{Source: rs.source, Records: recs}
+	}
+	done := make(chan error, 1)
+	go func() { done <- ix.decodeMeta(sets) }()
+	t := lpm.Build(sets)
+	if err := <-done; err != nil {
+		return nil, err
+	}
+	ix.sets = sets
+	return t, nil
+}
+
+// decodeMeta fills in everything but the prefixes of sets.
+func (ix *Index) decodeMeta(sets []lpm.Set) error {
+	for i := range ix.raw {
+		rs := &ix.raw[i]
+		pool := make([]string, 0, rs.n*2)
+		recs := sets[i].Records
+		for j := range recs {
+			if err := rs.meta(ix.strs, j, &recs[j], &pool); err != nil {
+				return fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
+			}
+		}
+	}
+	return nil
+}
+
 func (ix *Index) decodeSet(rs *rawSet) (lpm.Set, error) {
 	recs := make([]ranges.Record, rs.n)
 	pool := make([]string, 0, rs.n*2)

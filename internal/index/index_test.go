@@ -71,7 +71,10 @@ func TestScanMatchesTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl := lpm.Build(sets)
+	tbl, err := raw.Table() // decodes the file's records while it builds
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(5, 5))
 	addrs := []netip.Addr{netip.MustParseAddr("52.80.0.1"), netip.MustParseAddr("52.81.255.255"), netip.MustParseAddr("2600:1f00::1"),
 		netip.MustParseAddr("2600:1f00::2"), netip.MustParseAddr("52.80.3.4")}
