@@ -158,9 +158,9 @@ func (ix *Index) Sets() ([]lpm.Set, error) {
 }
 
 // Table decodes every set and builds the lookup table over them. It
-// decodes the prefixes first, then the rest of each record on another
-// goroutine while the table is built, since the build reads only
-// prefixes: on a cold start the two share the cores.
+// decodes the prefixes into a compact array first, then the records on
+// another goroutine while the table is built from those prefixes: on a
+// cold start the two share the cores.
 func (ix *Index) Table() (*lpm.Table, error) {
 	if ix.sets != nil || len(ix.raw) == 0 {
 		return lpm.Build(ix.sets), nil
@@ -168,33 +168,37 @@ func (ix *Index) Table() (*lpm.Table, error) {
 	sets := make([]lpm.Set, len(ix.raw))
 	for i := range ix.raw {
 		rs := &ix.raw[i]
-		recs := make([]ranges.Record, rs.n)
-		for j := range recs {
+		prefixes := make([]netip.Prefix, rs.n)
+		for j := range prefixes {
 			p, err := rs.prefix(j)
 			if err != nil {
 				return nil, fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
 			}
-			recs[j].Prefix = p
+			prefixes[j] = p
 		}
-		sets[i] = lpm.Set{Source: rs.source, Records: recs}
+		sets[i] = lpm.Set{Source: rs.source, Records: make([]ranges.Record, rs.n), Prefixes: prefixes}
 	}
 	done := make(chan error, 1)
-	go func() { done <- ix.decodeMeta(sets) }()
+	go func() { done <- ix.decodeRecords(sets) }()
 	t := lpm.Build(sets)
 	if err := <-done; err != nil {
 		return nil, err
+	}
+	for i := range sets {
+		sets[i].Prefixes = nil
 	}
 	ix.sets = sets
 	return t, nil
 }
 
-// decodeMeta fills in everything but the prefixes of sets.
-func (ix *Index) decodeMeta(sets []lpm.Set) error {
+// decodeRecords fills in the records of sets, whose prefixes are known.
+func (ix *Index) decodeRecords(sets []lpm.Set) error {
 	for i := range ix.raw {
 		rs := &ix.raw[i]
 		pool := make([]string, 0, rs.n*2)
 		recs := sets[i].Records
 		for j := range recs {
+			recs[j].Prefix = sets[i].Prefixes[j]
 			if err := rs.meta(ix.strs, j, &recs[j], &pool); err != nil {
 				return fmt.Errorf("index: set %s record %d: %w", rs.source.Feed, j, err)
 			}

@@ -36,6 +36,11 @@ type Source struct {
 type Set struct {
 	Source  *Source
 	Records []ranges.Record
+	// Prefixes, when set, holds the prefix of each record, and [Build]
+	// reads prefixes from it instead of from Records: the caller may then
+	// fill in Records while the table is built, as long as it is done
+	// before the first lookup.
+	Prefixes []netip.Prefix
 }
 
 // Match is one range that contains the queried address.

@@ -122,6 +122,9 @@ func flatten(sets []Set) (all []Match, keys4, keys6 []key) {
 	for _, s := range sets {
 		for i := range s.Records {
 			p := s.Records[i].Prefix
+			if s.Prefixes != nil {
+				p = s.Prefixes[i]
+			}
 			k := key{addr: p.Addr(), bits: int16(p.Bits()), tier: uint8(s.Source.Tier),
 				order: int32(s.Source.Order), pos: int32(len(all))}
 			if p.Addr().Is4() {
