@@ -121,9 +121,11 @@ func flatten(sets []Set) (all []Match, keys4, keys6 []key) {
 	all = make([]Match, 0, n)
 	for _, s := range sets {
 		for i := range s.Records {
-			p := s.Records[i].Prefix
+			var p netip.Prefix
 			if s.Prefixes != nil {
 				p = s.Prefixes[i]
+			} else {
+				p = s.Records[i].Prefix
 			}
 			k := key{addr: p.Addr(), bits: int16(p.Bits()), tier: uint8(s.Source.Tier),
 				order: int32(s.Source.Order), pos: int32(len(all))}
