@@ -51,7 +51,12 @@ func (h *half) build(all []Match, keys []key) {
 	// prefix then follows the prefixes that contain it, so one pass with
 	// a stack of open prefixes finds each prefix's parent.
 	slices.SortFunc(keys, compareKeys)
+	// Sized for the usual case (each prefix nested in about one other), so
+	// that nothing is copied as it grows.
 	h.matches = make([]Match, 0, 2*len(keys))
+	h.spans = make([]span, 0, len(keys))
+	h.own = make([]span, 0, len(keys))
+	h.prefixes = make([]netip.Prefix, 0, len(keys))
 	var stack []int // indexes into h.spans of the prefixes containing the current one
 	for i := 0; i < len(keys); {
 		j := i + 1
