@@ -40,6 +40,7 @@ func (c *checker) enum(pos Pos, fl fieldLines, f, v string, allowed []string) {
 func (c *checker) points(s *Series) {
 	type key struct{ period, entity, vintage string }
 	seen := make(map[key]Point)
+	var first *Point // the first well-formed period, which sets the granularity
 	for i, p := range s.Points {
 		prefix := fmt.Sprintf("points[%d].", i)
 		c.requiredIn(p.Pos, p.fields, prefix, map[string]string{"period": p.Period, "entity": p.Entity, "vintage": p.Vintage.String()})
@@ -48,6 +49,12 @@ func (c *checker) points(s *Series) {
 		}
 		if p.Period != "" && !periodRE.MatchString(p.Period) {
 			c.add(p.Pos, p.fields.line("period", p.Pos), prefix+"period", "bad period %q (want YYYY-Qn or YYYY)", p.Period)
+		} else if p.Period != "" && first == nil {
+			first = &s.Points[i]
+		} else if p.Period != "" && quarterly(p.Period) != quarterly(first.Period) {
+			c.add(p.Pos, p.fields.line("period", p.Pos), prefix+"period",
+				"%s period %q in a series of %s (first at line %d): a chart would join them; give %s figures a series of their own",
+				granularity(p.Period), p.Period, plural(first.Period), first.Pos.Line, granularity(p.Period))
 		}
 		if p.Entity != "" && c.a.byID[p.Entity] == nil {
 			c.add(p.Pos, p.fields.line("entity", p.Pos), prefix+"entity", "unknown entity %q", p.Entity)
@@ -65,4 +72,20 @@ func (c *checker) points(s *Series) {
 			seen[k] = p
 		}
 	}
+}
+
+func quarterly(period string) bool { return len(period) > 4 }
+
+func granularity(period string) string {
+	if quarterly(period) {
+		return "quarterly"
+	}
+	return "yearly"
+}
+
+func plural(period string) string {
+	if quarterly(period) {
+		return "quarters"
+	}
+	return "years"
 }

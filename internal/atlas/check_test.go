@@ -86,6 +86,9 @@ func TestCheckRules(t *testing.T) {
 		"series-measure": {
 			"atlas.yaml:6: market: unknown market \"world\" (want one of [global china])",
 		},
+		"series-granularity": {
+			"atlas.yaml:15: points[1].period: yearly period \"2020\" in a series of quarters (first at line 10): a chart would join them; give yearly figures a series of their own",
+		},
 		"series-period": {
 			"atlas.yaml:12: points[0].period: bad period \"2020-Q5\" (want YYYY-Qn or YYYY)",
 		},

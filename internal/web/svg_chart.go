@@ -21,7 +21,7 @@ const (
 	chartLeft, chartRight     = 48, 16
 	chartTop, chartBottom     = 16, 40
 	chartPlotW, chartPlotH    = chartW - chartLeft - chartRight, chartH - chartTop - chartBottom
-	maxChartLines, maxXLabels = 10, 12
+	maxChartLines, maxXLabels = 10, 8
 )
 
 // chart is one analyst firm's series drawn as a line chart: one line per
@@ -110,13 +110,16 @@ func newChart(sr *atlas.Series, name func(string) string) *chart {
 	}
 	y := func(v float64) float64 { return chartTop + chartPlotH - v/top*chartPlotH }
 	step := max(1, (len(periods)+maxXLabels-1)/maxXLabels)
+	end := len(periods) - 1
 	for i, p := range periods {
-		if i%step == 0 || i == len(periods)-1 {
+		// Label every step-th period and the last; drop the one before
+		// the last when the two would collide.
+		if (i%step == 0 && end-i >= step) || i == end {
 			anchor := "middle"
 			switch {
 			case len(periods) > 1 && i == 0:
 				anchor = "start"
-			case len(periods) > 1 && i == len(periods)-1:
+			case len(periods) > 1 && i == end:
 				anchor = "end"
 			}
 			c.XLabels = append(c.XLabels, chartLabel{X: x(i), Y: chartTop + chartPlotH + 18, Text: p, Anchor: anchor})
