@@ -8,11 +8,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/data"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/fetch"
+	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 	"github.com/cloudatlas/cloudatlas/internal/web"
 )
@@ -26,6 +29,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request handler `timeout`")
 	grace := fs.Duration("grace", 10*time.Second, "how long shutdown waits for requests in flight")
 	logFormat := fs.String("log", "text", "log `format`: text or json (to stderr)")
+	watch := fs.Duration("reload-every", 10*time.Second, "how often to check for new range data written by \"cloudatlas update\" (0 disables)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -62,7 +66,36 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 			go bootstrapRanges(ctx, e, log, srv, dir, *bootstrap)
 		}
 	}
+	if *watch > 0 {
+		go watchRanges(ctx, log, srv, dir, *watch)
+	}
 	return srv.Serve(ctx, ln, *grace)
+}
+
+// watchRanges reloads the server's range data whenever "cloudatlas
+// update" (in any process) has written a new index file: update removes
+// the file before it changes the store and writes it afresh after, so a
+// changed file means a finished update.
+func watchRanges(ctx context.Context, log *slog.Logger, srv *web.Server, dir string, every time.Duration) {
+	path := filepath.Join(dir, index.File)
+	last, _ := os.Stat(path)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fi, err := os.Stat(path)
+		if err != nil || (last != nil && fi.ModTime().Equal(last.ModTime()) && fi.Size() == last.Size()) {
+			continue
+		}
+		last = fi
+		if err := srv.Reload(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("reload of new range data failed; the previous data stays in use", slog.Any("err", err))
+		}
+	}
 }
 
 // loadAtlas loads the embedded atlas.

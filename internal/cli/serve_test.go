@@ -91,6 +91,47 @@ func TestServeWithoutRanges(t *testing.T) {
 	}
 }
 
+// TestServePicksUpUpdates starts with no range data, runs an update in
+// the same data dir, and expects the server to answer from it without a
+// restart.
+func TestServePicksUpUpdates(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb lockedBuffer
+	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" }, Now: time.Now}
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, e, []string{"--addr", "127.0.0.1:0", "--data-dir", dir,
+			"--bootstrap-timeout", "0", "--reload-every", "20ms"})
+	}()
+	base := waitServing(t, &out, done)
+	if resp, err := http.Get(base + "v1/ip/52.80.0.1"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("before the update: %v %v", resp, err)
+	}
+	mustRun(t, "update", "--data-dir", dir, "--from", "testdata/feeds")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(base + "v1/ip/52.80.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not pick up the update: still %d\n%s", resp.StatusCode, errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestServeUsage(t *testing.T) {
 	e := &Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
 	for _, args := range [][]string{{"--log", "xml", "--data-dir", t.TempDir()}, {"extra"}} {

@@ -111,7 +111,7 @@ func (s *Server) base(title, current string) pageBase {
 	b := pageBase{Title: title, Current: current}
 	if !s.state.Load().ready() {
 		b.Notice = "No range data is loaded, so addresses cannot be attributed yet; the atlas itself is available. " +
-			"Load the feeds with \"cloudatlas update\" (or \"cloudatlas update --from DIR\" for files you have) and restart."
+			"Load the feeds with \"cloudatlas update\" (or \"cloudatlas update --from DIR\" for files you have): the server picks the data up within seconds."
 	}
 	return b
 }

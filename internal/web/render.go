@@ -38,7 +38,7 @@ func errorf(status int, format string, args ...any) *Error {
 // errNoRanges is returned by lookups while no range data is loaded.
 var errNoRanges = &Error{Status: http.StatusServiceUnavailable,
 	Detail: "no range data is loaded, so addresses cannot be attributed yet: run \"cloudatlas update\" " +
-		"(or \"cloudatlas update --from DIR\" to import feed files) and restart or reload the server"}
+		"(or \"cloudatlas update --from DIR\" to import feed files): the server picks the data up within seconds"}
 
 // statusOf maps err to an HTTP status and a client-safe detail. This is
 // the only place that decides how an error looks to a client.

@@ -65,11 +65,9 @@ func loadState(ctx context.Context, dir string) (*lookupState, error) {
 	if ix.Empty() {
 		return st, nil
 	}
-	sets, err := ix.Sets()
-	if err != nil {
+	if st.table, err = ix.Table(); err != nil {
 		return nil, fmt.Errorf("web: reload: %w", err)
 	}
-	st.table = lpm.Build(sets)
 	st.records, st.prefixes = st.table.Len()
 	return st, nil
 }
