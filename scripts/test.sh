@@ -5,11 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Headless Chromium for the web tests (Debian's package).
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-	echo "installing chromium (apt-get)..." >&2
+# Headless Chromium for the web tests, and CJK fonts so that Chinese
+# names show in its screenshots (Debian's packages).
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="chromium"
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "installing$missing (apt-get)..." >&2
 	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
 unformatted=$(gofmt -l $(git ls-files '*.go'))
