@@ -148,3 +148,28 @@ func describe(ms []Match) []string {
 	}
 	return out
 }
+
+func TestPackedKeysSortLikeCompareKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	var keys []key
+	for i := range 5000 {
+		a := netip.AddrFrom4([4]byte{byte(rng.IntN(3)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))})
+		keys = append(keys, key{addr: a, bits: int16(rng.IntN(33)), tier: uint8(rng.IntN(4)), order: int32(rng.IntN(32)), pos: int32(i)})
+	}
+	for _, k := range keys[:100] {
+		if p, ok := pack4(k); !ok || unpack4(p) != k {
+			t.Fatalf("pack4/unpack4 changed %+v into %+v (ok %v)", k, unpack4(p), ok)
+		}
+	}
+	want := slices.Clone(keys)
+	slices.SortFunc(want, compareKeys)
+	sortKeys(keys)
+	if !slices.Equal(keys, want) {
+		t.Fatal("packed sort differs from compareKeys")
+	}
+	six := []key{{addr: netip.MustParseAddr("2001:db8::"), bits: 32, pos: 1}, {addr: netip.MustParseAddr("2001::"), bits: 16}}
+	sortKeys(six)
+	if six[0].bits != 16 {
+		t.Fatalf("IPv6 keys take the general path: %+v", six)
+	}
+}
