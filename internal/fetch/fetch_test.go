@@ -3,6 +3,8 @@ package fetch
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,5 +76,26 @@ func TestGetRejectsOversizedBody(t *testing.T) {
 	_, err := c.Get(context.Background(), srv.URL, Validators{})
 	if !errors.Is(err, errTooLarge) {
 		t.Fatalf("want errTooLarge, got %v", err)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	cases := []struct {
+		err  error
+		want bool
+	}{
+		{&statusError{503}, true},
+		{&statusError{429}, true},
+		{&statusError{404}, false},
+		{fmt.Errorf("dial: %w", &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}), false},
+		{fmt.Errorf("dial: %w", &net.DNSError{Err: "timeout", Name: "x", IsTimeout: true}), true},
+		{context.Canceled, false},
+		{errTooLarge, false},
+		{errors.New("connection reset by peer"), true},
+	}
+	for _, c := range cases {
+		if got := retryable(c.err); got != c.want {
+			t.Errorf("retryable(%v) = %v, want %v", c.err, got, c.want)
+		}
 	}
 }
