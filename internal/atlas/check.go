@@ -119,8 +119,10 @@ func (c *checker) region(e *Entity) {
 
 func (c *checker) law(e *Entity) {
 	c.ref(e.Pos, e.fields, "jurisdiction", e.Jurisdiction, KindJurisdiction)
-	if len(e.Reach) == 0 {
-		c.at(e.Pos, e.fields, "reach", "missing")
+	// An empty list is allowed: a market-access rule (licensing, equity
+	// caps) shapes who may operate but gives no government access.
+	if _, set := e.fields["reach"]; !set {
+		c.at(e.Pos, e.fields, "reach", "missing (write reach: [] for a law that grants no access)")
 	}
 	for _, b := range e.Reach {
 		if !slices.Contains(reachBases, b) {

@@ -45,6 +45,9 @@ func TestCheckRules(t *testing.T) {
 		"law-reach-basis": {
 			"atlas.yaml:9: reach: unknown basis \"owned_by\" (want incorporated_in, located_in, controlled_from)",
 		},
+		"law-reach-missing": {
+			"atlas.yaml:3: reach: missing (write reach: [] for a law that grants no access)",
+		},
 		"missing-field": {
 			"atlas.yaml:5: name: missing",
 		},
