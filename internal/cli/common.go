@@ -11,6 +11,20 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
+// openStore opens the store of the data dir named by a --data-dir flag
+// value (see [Env.dataDir]) and returns it with the dir.
+func (e *Env) openStore(ctx context.Context, dirFlag string) (*store.DB, string, error) {
+	dir, err := e.dataDir(dirFlag)
+	if err != nil {
+		return nil, "", err
+	}
+	db, err := store.Open(ctx, dir)
+	if err != nil {
+		return nil, "", err
+	}
+	return db, dir, nil
+}
+
 // openIndex returns the current range index of the data dir: the index
 // file when there is one (see [index.Invalidate]), else rebuilt from the
 // store. It fails with [index.ErrEmpty] when no feed has been loaded.

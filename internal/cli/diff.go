@@ -32,11 +32,7 @@ func runDiff(ctx context.Context, e *Env, args []string) error {
 	}
 	d := &differ{e: e, feed: f}
 	if needsStore(*from) || needsStore(*to) {
-		dir, err := e.dataDir(*dirFlag)
-		if err != nil {
-			return err
-		}
-		if d.db, err = store.Open(ctx, dir); err != nil {
+		if d.db, _, err = e.openStore(ctx, *dirFlag); err != nil {
 			return err
 		}
 		defer d.db.Close()

@@ -16,11 +16,7 @@ func runFeeds(ctx context.Context, e *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	dir, err := e.dataDir(*dirFlag)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, dir)
+	db, _, err := e.openStore(ctx, *dirFlag)
 	if err != nil {
 		return err
 	}

@@ -38,11 +38,7 @@ func runUpdate(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := e.dataDir(*dirFlag)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, dir)
+	db, dir, err := e.openStore(ctx, *dirFlag)
 	if err != nil {
 		return err
 	}
