@@ -63,3 +63,23 @@ func mustDate(s string) Date {
 	}
 	return d
 }
+
+// FuzzParseDate checks that ParseDate never panics, that what it accepts
+// prints back as written, and that the period it names is non-empty.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2016", "2016-02", "2016-02-29", "0000", "9999-12-31", "2016-13", "20x6", "+016", "2016-1-1", " 2016"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			return
+		}
+		if d.String() != s {
+			t.Errorf("ParseDate(%q).String() = %q", s, d)
+		}
+		if !d.Start().Before(d.End()) {
+			t.Errorf("ParseDate(%q): empty period [%v, %v)", s, d.Start(), d.End())
+		}
+	})
+}

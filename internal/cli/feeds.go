@@ -42,18 +42,19 @@ func runFeeds(ctx context.Context, e *Env, args []string) error {
 	return tw.Flush()
 }
 
-// staleness says "ok", or how stale a snapshot is. Feeds without a date of
-// their own are judged by when they were fetched.
+// staleness says "ok", or how stale a snapshot is. A snapshot with no
+// date of its own (a file imported with --from, from a feed that carries
+// none) can only be judged by when it was loaded, which says nothing of
+// the file's age: it is reported as undated.
 func staleness(f *ranges.Feed, c store.SnapshotInfo, now time.Time) string {
-	when, what := c.UpstreamDate, "upstream date"
-	if when.IsZero() {
-		when, what = c.Fetched, "fetched"
+	if c.UpstreamDate.IsZero() {
+		return fmt.Sprintf("undated: the file carries no date; loaded %s", day(c.Fetched))
 	}
-	age := now.Sub(when)
+	age := now.Sub(c.UpstreamDate)
 	if f.MaxAge == 0 || age <= f.MaxAge {
 		return "ok"
 	}
-	return fmt.Sprintf("STALE: %s %d days ago (max %d)", what, int(age.Hours()/24), int(f.MaxAge.Hours()/24))
+	return fmt.Sprintf("STALE: upstream date %d days ago (max %d)", int(age.Hours()/24), int(f.MaxAge.Hours()/24))
 }
 
 func day(t time.Time) string {

@@ -131,7 +131,8 @@ func TestFeedsListsSnapshotsAndStaleness(t *testing.T) {
 	dir := loadedDir(t)
 	out := mustRun(t, "feeds", "--data-dir", dir)
 	wantContains(t, out, "aws ", "1700000000", "2026-01-02", "STALE: upstream date 30 days ago (max 14)",
-		"google-cloud", "not loaded: run cloudatlas update")
+		"google-cloud", "not loaded: run cloudatlas update",
+		"undated: the file carries no date; loaded 2026-02-01")
 }
 
 func TestDiffBetweenSnapshots(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -134,6 +135,9 @@ func (u *updater) feed(ctx context.Context, f *ranges.Feed) (string, error) {
 		if err == nil {
 			snap, err = f.Build(dl.inputs, u.now)
 		}
+		if err == nil && snap.UpstreamDate.IsZero() {
+			snap.UpstreamDate = dl.lastModified()
+		}
 	}
 	if err != nil {
 		return "", err
@@ -205,6 +209,18 @@ type download struct {
 	results   []*fetch.Result
 	names     []string // cache file names
 	unchanged bool     // every file answered 304 Not Modified
+}
+
+// lastModified returns the newest Last-Modified date the server gave for
+// the files, the best date of a feed that carries none; zero if none.
+func (dl *download) lastModified() time.Time {
+	var newest time.Time
+	for _, res := range dl.results {
+		if t, err := http.ParseTime(res.Validators.LastModified); err == nil && t.After(newest) {
+			newest = t.UTC()
+		}
+	}
+	return newest
 }
 
 // download fetches every file of f, reusing the cached copy of a file

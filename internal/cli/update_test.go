@@ -59,6 +59,7 @@ func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("ETag", u.etags[p])
+	w.Header().Set("Last-Modified", "Tue, 20 Jan 2026 08:00:00 GMT")
 	fmt.Fprint(w, body)
 }
 
@@ -146,6 +147,25 @@ func TestUpdateAzureFollowsDownloadPage(t *testing.T) {
 	}
 	out := mustRun(t, "ip", "--data-dir", dir, "40.73.0.1")
 	wantContains(t, out, "azure (azure-china)  region chinanorth2")
+}
+
+func TestUpdateDatesUndatedFeedsByLastModified(t *testing.T) {
+	up := newUpstream()
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	up.set("/www.cloudflare.com/ips-v4", "104.16.0.0/13\n")
+	up.set("/www.cloudflare.com/ips-v6", "2606:4700::/32\n")
+	dir := t.TempDir()
+	r := runCmd(t, "", "update", "--data-dir", dir, "--mirror", srv.URL, "--feed", "cloudflare")
+	if r.code != 0 || !strings.Contains(r.stdout, "saved snapshot 1: 1 IPv4 + 1 IPv6 prefixes of 2026-01-20") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	out := mustRun(t, "feeds", "--data-dir", dir)
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "cloudflare ") && (!strings.Contains(line, " 2026-01-20 ") || !strings.HasSuffix(line, " ok")) {
+			t.Fatalf("cloudflare should be dated by Last-Modified and fresh (12 days, max 56): %q", line)
+		}
+	}
 }
 
 func TestUpdateMissingUpstreamFails(t *testing.T) {

@@ -53,7 +53,11 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if e.ID != r.PathValue("id") {
-		http.Redirect(w, r, entityURL(e.ID), http.StatusSeeOther)
+		u := entityURL(e.ID)
+		if r.URL.RawQuery != "" {
+			u += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, u, http.StatusSeeOther)
 		return nil
 	}
 	day, err := s.asOf(r)
