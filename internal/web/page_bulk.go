@@ -38,6 +38,11 @@ func (s *Server) handleBulkSubmit(w http.ResponseWriter, r *http.Request) error 
 			return errorf(http.StatusBadRequest, "reading the form: %v", err)
 		}
 	}
+	// net/http removes the upload's temporary files only for the request
+	// it passed to the handler, and r is a copy (see [Server.instrument]).
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
 	text := r.FormValue("addresses")
 	if f, _, err := r.FormFile("file"); err == nil {
 		data, err := io.ReadAll(io.LimitReader(f, maxBulkBody+1))
