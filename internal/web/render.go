@@ -113,7 +113,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // api adapts h for the JSON API: errors become problem+json.
 func (s *Server) api(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		if err := h(w, r); err != nil && !s.started(w, r, err) {
 			s.writeProblem(w, r, err)
 		}
 	})
@@ -122,8 +122,21 @@ func (s *Server) api(h handlerFunc) http.Handler {
 // page adapts h for HTML pages: errors become an HTML error page.
 func (s *Server) page(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		if err := h(w, r); err != nil && !s.started(w, r, err) {
 			s.writeErrorPage(w, r, err)
 		}
 	})
+}
+
+// started reports whether the response had begun when the handler
+// failed (typically writing to a client that went away); then the error
+// can no longer be sent, so it is only logged.
+func (s *Server) started(w http.ResponseWriter, r *http.Request, err error) bool {
+	sw, ok := w.(*statusWriter)
+	if !ok || sw.status == 0 {
+		return false
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelWarn, "response failed after it started",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	return true
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -16,5 +18,23 @@ func TestEntityRedirectKeepsAsOf(t *testing.T) {
 	r = get(t, s, "/entity/Sinnet", http.StatusSeeOther)
 	if loc := r.header.Get("Location"); loc != "/entity/org/sinnet" {
 		t.Errorf("Location %q, want /entity/org/sinnet", loc)
+	}
+}
+
+// TestErrorAfterResponseStarted: a handler that fails once its response
+// has begun (a client gone mid-write) must not have an error page or
+// problem appended to what was sent.
+func TestErrorAfterResponseStarted(t *testing.T) {
+	s := newTestServer(t, false)
+	fail := func(w http.ResponseWriter, r *http.Request) error {
+		writeBytes(w, "text/plain", []byte("partial"))
+		return errors.New("write: broken pipe")
+	}
+	for name, h := range map[string]http.Handler{"api": s.api(fail), "page": s.page(fail)} {
+		rec := httptest.NewRecorder()
+		s.instrument("/x", h).ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
+		if rec.Code != http.StatusOK || rec.Body.String() != "partial" {
+			t.Errorf("%s: status %d, body %q; want 200 and only what the handler wrote", name, rec.Code, rec.Body)
+		}
 	}
 }
