@@ -112,13 +112,40 @@ func (w *walk) visit(id string, path []Step, onPath []string) {
 	for _, st := range w.a.upward(id, w.t) {
 		up := st.parent()
 		if i := slices.Index(onPath, up); i >= 0 {
-			w.res.Cycles = append(w.res.Cycles, append(slices.Clone(onPath[i:]), up))
+			w.cycle(append(slices.Clone(onPath[i:]), up))
 			continue
 		}
 		steps := append(slices.Clone(path), st)
 		w.record(up, steps)
 		w.visit(up, steps, append(slices.Clone(onPath), up))
 	}
+}
+
+// cycle reports a cycle (starting and ending on the same id) unless the
+// walk met it already, perhaps entered at another of its ids: a cycle
+// above two owners is reached once through each.
+func (w *walk) cycle(c []string) {
+	for _, seen := range w.res.Cycles {
+		if sameCycle(seen, c) {
+			return
+		}
+	}
+	w.res.Cycles = append(w.res.Cycles, c)
+}
+
+// sameCycle reports whether two cycles visit the same ids in the same
+// order, whatever id they start on.
+func sameCycle(x, y []string) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	n := len(x) - 1 // the last id repeats the first
+	for shift := range n {
+		if slices.Equal(x[:n], append(slices.Clone(y[shift:n]), y[:shift]...)) {
+			return true
+		}
+	}
+	return false
 }
 
 // record adds the path steps to the owner at its top.

@@ -99,3 +99,35 @@ func TestImports(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnersReportsEachCycleOnce: a cycle above two owners is met once
+// through each, and entered at different ids; it is reported once.
+func TestOwnersReportsEachCycleOnce(t *testing.T) {
+	a := loadYAML(t, `
+entities:
+  - {id: org/op, kind: organisation, name: Op}
+  - {id: org/a, kind: organisation, name: A}
+  - {id: org/b, kind: organisation, name: B}
+  - {id: org/x, kind: organisation, name: X}
+  - {id: org/y, kind: organisation, name: Y}
+statements:
+  - {subject: org/a, predicate: owns, object: org/op, share: 50, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2020}]}
+  - {subject: org/b, predicate: owns, object: org/op, share: 50, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2020}]}
+  - {subject: org/x, predicate: owns, object: org/a, share: 100, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2020}]}
+  - {subject: org/y, predicate: owns, object: org/b, share: 100, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2020}]}
+  - {subject: org/y, predicate: owns, object: org/x, share: 50, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2020}]}
+  - {subject: org/x, predicate: owns, object: org/y, share: 50, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2020}]}
+`)
+	own := a.Owners("org/op", day("2020-01-01"))
+	if len(own.Cycles) != 1 || len(own.Cycles[0]) != 3 {
+		t.Errorf("cycles = %v, want the one cycle org/x -> org/y -> org/x", own.Cycles)
+	}
+	got := map[string]string{}
+	for _, o := range own.Owners {
+		got[o.ID] = o.Share.String()
+	}
+	// x: 50% through a, plus 50% x 50% through y and b; y likewise.
+	if got["org/x"] != "75%" || got["org/y"] != "75%" {
+		t.Errorf("shares = %v, want org/x and org/y at 75%%", got)
+	}
+}
