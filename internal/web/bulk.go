@@ -72,6 +72,9 @@ func readBulk(r io.Reader, contentType string) ([]string, error) {
 				inputs = append(inputs, line)
 			}
 		}
+		if err := sc.Err(); err != nil {
+			return nil, errorf(http.StatusBadRequest, "reading the addresses: %v", err)
+		}
 	}
 	if len(inputs) > maxBulkItems {
 		return nil, errorf(http.StatusRequestEntityTooLarge, "%d addresses given; at most %d per request", len(inputs), maxBulkItems)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,15 @@ func TestErrorAfterResponseStarted(t *testing.T) {
 		if rec.Code != http.StatusOK || rec.Body.String() != "partial" {
 			t.Errorf("%s: status %d, body %q; want 200 and only what the handler wrote", name, rec.Code, rec.Body)
 		}
+	}
+}
+
+// TestReadBulkLongLine: a line too long to scan is an error, not the
+// silent end of the list. (The bulk form joins a pasted list and a file,
+// so its text can hold a line longer than the body limit.)
+func TestReadBulkLongLine(t *testing.T) {
+	text := "52.80.0.1\n" + strings.Repeat("x", maxBulkBody+1) + "\n3.0.5.7\n"
+	if got, err := readBulk(strings.NewReader(text), "text/plain"); err == nil {
+		t.Errorf("readBulk = %q, nil; want an error", got)
 	}
 }
