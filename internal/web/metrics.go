@@ -51,8 +51,17 @@ func (m *metrics) route(pattern string) *routeMetrics {
 	return rm
 }
 
+// knownMethods are the methods counted under their own name; any other
+// counts as OTHER, so that clients cannot grow the series without bound
+// (the catch-all routes accept every method).
+var knownMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace}
+
 // observe records one request.
 func (rm *routeMetrics) observe(method string, code int, d time.Duration) {
+	if !slices.Contains(knownMethods, method) {
+		method = "OTHER"
+	}
 	key := method + " " + strconv.Itoa(code)
 	c, ok := rm.codes.Load(key)
 	if !ok {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,4 +49,16 @@ func TestReadBulkLongLine(t *testing.T) {
 	if got, err := readBulk(strings.NewReader(text), "text/plain"); err == nil {
 		t.Errorf("readBulk = %q, nil; want an error", got)
 	}
+}
+
+// TestMetricsMethodsBounded: made-up methods, which the catch-all routes
+// accept, do not each add a series.
+func TestMetricsMethodsBounded(t *testing.T) {
+	s := newTestServer(t, false)
+	for i := range 50 {
+		do(t, s, fmt.Sprintf("M%d", i), "/nowhere", "", "")
+	}
+	body := get(t, s, "/metrics", http.StatusOK).body
+	wantContains(t, body, `cloudatlas_http_requests_total{route="/",method="OTHER",code="404"} 50`)
+	wantNotContains(t, body, `method="M1"`)
 }
