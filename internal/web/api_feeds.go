@@ -55,7 +55,8 @@ func (st *lookupState) feeds() []feedJSON {
 }
 
 // handleFeeds answers GET /v1/feeds: every feed with the snapshot in
-// use; with ?feed=ID, that feed with every snapshot the store keeps.
+// use; with ?feed=ID, that feed with every snapshot the store kept when
+// the range data was last loaded (read then, not per request).
 func (s *Server) handleFeeds(w http.ResponseWriter, r *http.Request) error {
 	st := s.state.Load()
 	all := st.feeds()
@@ -70,17 +71,8 @@ func (s *Server) handleFeeds(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no feed %q (see /v1/feeds)", id)
 	}
 	fj := all[i]
-	db, err := store.Open(r.Context(), s.cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	hist, err := db.History(r.Context(), id)
-	if err != nil {
-		return err
-	}
 	fj.History = []snapshotJSON{}
-	for _, h := range hist {
+	for _, h := range st.history[id] {
 		fj.History = append(fj.History, toSnapshotJSON(h))
 	}
 	return writeJSON(w, struct {

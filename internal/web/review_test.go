@@ -3,8 +3,10 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 )
@@ -61,4 +63,18 @@ func TestMetricsMethodsBounded(t *testing.T) {
 	body := get(t, s, "/metrics", http.StatusOK).body
 	wantContains(t, body, `cloudatlas_http_requests_total{route="/",method="OTHER",code="404"} 50`)
 	wantNotContains(t, body, `method="M1"`)
+}
+
+// TestFeedHistoryWithoutStore: the feed history is read when the range
+// data is loaded; a GET neither opens nor recreates the store.
+func TestFeedHistoryWithoutStore(t *testing.T) {
+	s := newTestServer(t, true)
+	if err := os.RemoveAll(s.cfg.DataDir); err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, s, "/v1/feeds?feed=aws", http.StatusOK)
+	wantContains(t, r.body, `"history":[{"id":`)
+	if _, err := os.Stat(s.cfg.DataDir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("GET /v1/feeds?feed=aws recreated the data dir (stat: %v)", err)
+	}
 }

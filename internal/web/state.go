@@ -16,6 +16,7 @@ import (
 type lookupState struct {
 	table     *lpm.Table // nil when no range data is loaded
 	snapshots []store.SnapshotInfo
+	history   map[string][]store.SnapshotInfo // every stored snapshot by feed, oldest first
 	records   int
 	prefixes  int
 	loaded    time.Time
@@ -61,7 +62,12 @@ func loadState(ctx context.Context, dir string) (*lookupState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: reload: %w", err)
 	}
-	st := &lookupState{snapshots: cur}
+	st := &lookupState{snapshots: cur, history: map[string][]store.SnapshotInfo{}}
+	for _, c := range cur {
+		if st.history[c.Feed], err = db.History(ctx, c.Feed); err != nil {
+			return nil, fmt.Errorf("web: reload: %w", err)
+		}
+	}
 	if ix.Empty() {
 		return st, nil
 	}
