@@ -184,7 +184,7 @@ func writeBulkCSV(out io.Writer, results []bulkResult) error {
 		}
 		if len(res.Matches) == 0 {
 			row := make([]string, len(bulkCSVHeader))
-			row[0], row[len(row)-2], row[len(row)-1] = csvSafe(res.Input), strings.Join(ops, ";"), res.Error
+			row[0], row[len(row)-2], row[len(row)-1] = csvSafe(res.Input), csvSafe(strings.Join(ops, ";")), csvSafe(res.Error)
 			cw.Write(row)
 			continue
 		}
@@ -193,10 +193,16 @@ func writeBulkCSV(out io.Writer, results []bulkResult) error {
 			if m.ASN != 0 {
 				asn = strconv.FormatUint(uint64(m.ASN), 10)
 			}
-			cw.Write([]string{csvSafe(res.Input), m.Prefix, m.Relation, m.Provider, m.Partition,
+			row := []string{res.Input, m.Prefix, m.Relation, m.Provider, m.Partition,
 				strings.Join(m.Services, ";"), m.Region, m.Scope, m.Country, m.Subdivision, m.City, asn,
 				m.Feed, m.Tier, strconv.FormatInt(m.Snapshot, 10), m.UpstreamID, m.UpstreamDate,
-				strings.Join(ops, ";"), res.Error})
+				strings.Join(ops, ";"), res.Error}
+			// Every cell, not only the user's: feed text (city, services)
+			// and atlas names come from third parties too.
+			for i := range row {
+				row[i] = csvSafe(row[i])
+			}
+			cw.Write(row)
 		}
 	}
 	cw.Flush()
