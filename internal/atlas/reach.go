@@ -52,7 +52,7 @@ func (a *Atlas) Operators(id string, t time.Time) []Fact {
 		if fs := a.IncomingAt(id, "operates", t); len(fs) > 0 {
 			return fs
 		}
-		return a.Operators(a.providerOf(e, t), t)
+		return a.Operators(a.ProviderOf(e, t), t)
 	case KindDatacenter:
 		return a.IncomingAt(id, "operates", t)
 	case KindProvider:
@@ -81,21 +81,30 @@ func (a *Atlas) partitionOf(region *Entity, t time.Time) string {
 	return "partition/" + region.Partition
 }
 
-// providerOf returns the provider entity id of a region or partition:
-// its partition_of statement at t, else provider/<key> from the region's
-// provider field.
-func (a *Atlas) providerOf(e *Entity, t time.Time) string {
-	if e.Kind == KindRegion {
+// ProviderOf returns the provider entity id of a provider, region,
+// partition or data center at t, or "": a region's provider field, else
+// its partition's partition_of statement; a data center's region's.
+func (a *Atlas) ProviderOf(e *Entity, t time.Time) string {
+	switch e.Kind {
+	case KindProvider:
+		return e.ID
+	case KindRegion:
 		if e.Provider != "" {
 			return "provider/" + e.Provider
 		}
 		if p := a.byID[a.partitionOf(e, t)]; p != nil {
-			return a.providerOf(p, t)
+			return a.ProviderOf(p, t)
 		}
-		return ""
-	}
-	if fs := a.StatementsAt(e.ID, "partition_of", t); len(fs) > 0 {
-		return fs[0].Statement.Object
+	case KindPartition:
+		if fs := a.StatementsAt(e.ID, "partition_of", t); len(fs) > 0 {
+			return fs[0].Statement.Object
+		}
+	case KindDatacenter:
+		for _, f := range a.StatementsAt(e.ID, "located_in", t) {
+			if r := a.byID[f.Statement.Object]; r != nil && r.Kind == KindRegion {
+				return a.ProviderOf(r, t)
+			}
+		}
 	}
 	return ""
 }

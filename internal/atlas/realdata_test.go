@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/cloudatlas/cloudatlas/data"
 )
@@ -77,6 +78,26 @@ func BenchmarkWhois(b *testing.B) {
 	for b.Loop() {
 		if _, err := a.WhoisRegion("aws", "cn-north-1", at); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestProviderOf(t *testing.T) {
+	a := realAtlas(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for id, want := range map[string]string{
+		"region/aws/cn-north-1":    "provider/aws",
+		"partition/aws-cn":         "provider/aws",
+		"region/azure/chinanorth2": "provider/azure",
+		"provider/alibaba":         "provider/alibaba",
+		"org/beijing-sinnet":       "",
+	} {
+		e := a.Entity(id)
+		if e == nil {
+			t.Fatalf("no entity %s", id)
+		}
+		if got := a.ProviderOf(e, now); got != want {
+			t.Errorf("ProviderOf(%s) = %q, want %q", id, got, want)
 		}
 	}
 }

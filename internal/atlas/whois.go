@@ -91,10 +91,10 @@ func (a *Atlas) place(ans *Answer, e *Entity, t time.Time) {
 		if p := a.byID[a.partitionOf(e, t)]; p != nil {
 			ans.Partition = p.ID
 		}
-		ans.Provider = a.providerOf(e, t)
+		ans.Provider = a.ProviderOf(e, t)
 	case KindPartition:
 		ans.Partition = e.ID
-		ans.Provider = a.providerOf(e, t)
+		ans.Provider = a.ProviderOf(e, t)
 	case KindProvider:
 		ans.Provider = e.ID
 	}

@@ -34,28 +34,10 @@ func (s *Server) countryOf(e *atlas.Entity, day time.Time) string {
 	return ""
 }
 
-// providerOf returns the provider entity id of a region, partition or
-// provider, or "".
+// providerOf returns the provider entity id of a region, partition,
+// provider or data center, or "".
 func (s *Server) providerOf(e *atlas.Entity, day time.Time) string {
-	switch e.Kind {
-	case atlas.KindProvider:
-		return e.ID
-	case atlas.KindRegion:
-		if e.Provider != "" {
-			return "provider/" + e.Provider
-		}
-	case atlas.KindPartition:
-		for _, f := range s.atlas.StatementsAt(e.ID, "partition_of", day) {
-			return f.Statement.Object
-		}
-	case atlas.KindDatacenter:
-		for _, f := range s.atlas.StatementsAt(e.ID, "located_in", day) {
-			if r := s.atlas.Entity(f.Statement.Object); r != nil && r.Kind == atlas.KindRegion {
-				return s.providerOf(r, day)
-			}
-		}
-	}
-	return ""
+	return s.atlas.ProviderOf(e, day)
 }
 
 // homeCountry returns the country of the organisation that runs a
