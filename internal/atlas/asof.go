@@ -31,8 +31,11 @@ type Fact struct {
 // At returns the statements that pass f and hold at t, in file order,
 // resolving claim groups: when the preferred member of a group passes f
 // and holds at t, the other members that hold are listed as its
-// competitors instead of as facts of their own; otherwise each member
-// that holds is a disputed fact.
+// competitors instead of as facts of their own; otherwise the first
+// member (in file order) that passes f and holds is a disputed fact with
+// the others as its competitors. A claim group thus yields at most one
+// fact, so rival claims are never added up (two owns claims about the
+// same stake are one stake).
 func (a *Atlas) At(f Filter, t time.Time) []Fact {
 	var out []Fact
 	for _, s := range a.candidates(f) {
@@ -95,6 +98,14 @@ func resolve(s *Statement, f Filter, t time.Time, group []*Statement) (Fact, boo
 	}
 	if preferred != nil && preferred.Valid.Contains(t) && f.Match(preferred) {
 		return Fact{}, false
+	}
+	for _, m := range group {
+		if m != s && f.Match(m) && m.Valid.Contains(t) {
+			return Fact{}, false // an earlier member speaks for the group
+		}
+		if m == s {
+			break
+		}
 	}
 	return Fact{Statement: s, Disputed: true, Competitors: others}, true
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // loadYAML loads an atlas from one in-memory file.
@@ -129,5 +130,28 @@ statements:
 	// x: 50% through a, plus 50% x 50% through y and b; y likewise.
 	if got["org/x"] != "75%" || got["org/y"] != "75%" {
 		t.Errorf("shares = %v, want org/x and org/y at 75%%", got)
+	}
+}
+
+// TestOwnersDoesNotAddRivalClaims: three sources disagree on one stake
+// and the preferred one has lapsed by the date asked; the walk must count
+// the stake once, from the first rival claim, not the sum of the rivals.
+func TestOwnersDoesNotAddRivalClaims(t *testing.T) {
+	a := loadYAML(t, `
+entities:
+  - {id: org/op, kind: organisation, name: Operator}
+  - {id: org/top, kind: organisation, name: Top}
+statements:
+  - {subject: org/top, predicate: owns, object: org/op, share: 40, to: 2019, claim: stake, preferred: true, why: filing, recorded: 2026, sources: [{url: https://e.com/1, publisher: E, published: 2019}]}
+  - {subject: org/top, predicate: owns, object: org/op, share: 45, claim: stake, recorded: 2026, sources: [{url: https://e.com/2, publisher: E, published: 2021}]}
+  - {subject: org/top, predicate: owns, object: org/op, share: 50, claim: stake, recorded: 2026, sources: [{url: https://e.com/3, publisher: E, published: 2021}]}
+`)
+	facts := a.StatementsAt("org/top", "owns", time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(facts) != 1 || !facts[0].Disputed || len(facts[0].Competitors) != 1 {
+		t.Fatalf("want one disputed fact with one competitor, got %+v", facts)
+	}
+	o := a.Owners("org/op", time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(o.Owners) != 1 || o.Owners[0].Share.Min != 45 || o.Owners[0].Share.Max != 45 {
+		t.Fatalf("owners: %+v", o.Owners)
 	}
 }
