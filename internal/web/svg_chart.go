@@ -102,11 +102,13 @@ func newChart(sr *atlas.Series, name func(string) string) *chart {
 		Unit: unitOf(sr.Measure), MeasureText: measureText(sr.Measure), W: chartW, H: chartH, Left: chartLeft, Top: chartTop,
 		PlotW: chartPlotW, PlotH: chartPlotH, Periods: periods}
 	c.Title = fmt.Sprintf("%s: %s, %s market (%s)", sr.Firm, measureText(sr.Measure), sr.Market, sr.Definition)
+	// Periods sit on a time axis, so a gap of two years looks like one.
+	first, span := periodOrdinal(periods[0]), periodOrdinal(last)-periodOrdinal(periods[0])
 	x := func(i int) float64 {
-		if len(periods) == 1 {
+		if span == 0 {
 			return chartLeft + chartPlotW/2
 		}
-		return chartLeft + float64(i)*chartPlotW/float64(len(periods)-1)
+		return chartLeft + float64(periodOrdinal(periods[i])-first)*chartPlotW/float64(span)
 	}
 	y := func(v float64) float64 { return chartTop + chartPlotH - v/top*chartPlotH }
 	step := max(1, (len(periods)+maxXLabels-1)/maxXLabels)
@@ -154,6 +156,17 @@ func newChart(sr *atlas.Series, name func(string) string) *chart {
 	}
 	c.Desc = fmt.Sprintf("%d periods from %s to %s. In %s: %s.", len(periods), periods[0], last, last, strings.Join(desc, ", "))
 	return c
+}
+
+// periodOrdinal numbers a period ("2024" or "2024-Q3") on a scale where
+// consecutive periods of one granularity are one apart. A series holds
+// one granularity (the atlas check enforces it).
+func periodOrdinal(p string) int {
+	year, _ := strconv.Atoi(p[:min(4, len(p))])
+	if len(p) == 7 && p[4:6] == "-Q" {
+		return year*4 + int(p[6]-'1')
+	}
+	return year
 }
 
 // niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten.
