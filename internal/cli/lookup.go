@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/query"
@@ -215,8 +216,22 @@ func (l *lookuper) one(line int, text string) error {
 func (l *lookuper) reject(line int, text, why string) {
 	l.bad++
 	if l.bad <= maxReported {
-		fmt.Fprintf(l.e.Stderr, "%s:%d: %q: %s\n", l.name, line, text, why)
+		fmt.Fprintf(l.e.Stderr, "%s:%d: %q: %s\n", l.name, line, clip(text), why)
 	}
+}
+
+// clip shortens text for an error message: a stray binary blob or a
+// megabyte-long line should not flood the terminal.
+func clip(text string) string {
+	const max = 80
+	if len(text) <= max {
+		return text
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", text[:cut], len(text))
 }
 
 // summary reports bad input lines as a non-zero exit.

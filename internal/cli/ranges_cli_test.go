@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -148,4 +149,18 @@ func TestDiffBetweenSnapshots(t *testing.T) {
 	// Files can be compared without importing them.
 	out = mustRun(t, "diff", "aws", "--from", "testdata/feeds/aws/ip-ranges.json", "--to", "testdata/feeds2/aws/ip-ranges.json", "--summary")
 	wantContains(t, out, "1 added, 0 removed, 2 moved")
+}
+
+func TestLookupLongAndBinaryLines(t *testing.T) {
+	dir := loadedDir(t)
+	long := strings.Repeat("x", 300<<10) // longer than a read chunk
+	in := "52.80.0.1\n" + long + "\n\x00\xff\xfe\n3.0.5.9\n"
+	r := runCmd(t, in, "lookup", "--data-dir", dir, "--format", "csv", "--fields", "input,provider")
+	if r.code != 1 || r.stdout != "input,provider\n52.80.0.1,aws\n3.0.5.9,aws\n" {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	wantContains(t, r.stderr, `stdin:2: "xxxxxxxx`, fmt.Sprintf("... (%d bytes)", len(long)), "stdin:3:", "2 of 4 inputs")
+	if len(r.stderr) > 2000 {
+		t.Fatalf("stderr is %d bytes: long lines must be clipped", len(r.stderr))
+	}
 }
