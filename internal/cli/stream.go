@@ -105,36 +105,33 @@ func (l *lookuper) collect(done <-chan *chunk, f formatter, w io.Writer, free ch
 
 // readChunks splits in into chunks of whole lines.
 func readChunks(ctx context.Context, in io.Reader, jobs chan<- *chunk) error {
-	r := bufio.NewReaderSize(in, chunkSize)
-	var carry []byte
+	buf := make([]byte, chunkSize)
+	have := 0 // bytes of buf holding a partial line carried over
 	seq, line := 0, 1
 	for {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		buf := make([]byte, len(carry), len(carry)+chunkSize)
-		copy(buf, carry)
-		n, err := io.ReadFull(r, buf[len(carry):cap(buf)])
-		buf = buf[:len(carry)+n]
+		if have == len(buf) { // one line longer than the buffer: grow it
+			buf = append(buf, make([]byte, len(buf))...)
+		}
+		n, err := io.ReadFull(in, buf[have:])
+		end := have + n
 		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 		if err != nil && !eof {
 			return err
 		}
-		cut := len(buf)
+		cut := end
 		if !eof {
-			cut = bytes.LastIndexByte(buf, '\n') + 1
-			if cut == 0 { // one line longer than a chunk: keep reading
-				carry = buf
-				continue
-			}
+			cut = bytes.LastIndexByte(buf[:end], '\n') + 1
 		}
 		if cut > 0 {
-			text := string(buf[:cut])
+			text := string(buf[:cut]) // the one copy: workers keep the text
 			jobs <- &chunk{seq: seq, text: text, line: line}
 			seq++
 			line += strings.Count(text, "\n")
 		}
-		carry = buf[cut:]
+		have = copy(buf, buf[cut:end])
 		if eof {
 			return nil
 		}
