@@ -101,3 +101,23 @@ func TestProviderOf(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceOperators(t *testing.T) {
+	a := realAtlas(t)
+	at := func(s string) time.Time { d, _ := ParseDate(s); return d.Start() }
+	cases := []struct {
+		p    Place
+		t    string
+		want string
+	}{
+		{Place{Provider: "aws", Partition: "aws-cn", Region: "cn-north-1"}, "2015-06-01", "org/amazon-web-services"},
+		{Place{Provider: "aws", Partition: "aws-cn", Region: "cn-north-1"}, "2020-06-01", "org/beijing-sinnet"},
+		{Place{Provider: "alibaba", Partition: "alibaba-cloud"}, "2024-01-01", "org/alibaba-cloud"},
+	}
+	for _, c := range cases {
+		got := a.PlaceOperators(c.p, at(c.t))
+		if len(got) == 0 || got[0] != c.want {
+			t.Errorf("PlaceOperators(%+v, %s) = %v, want %s first", c.p, c.t, got, c.want)
+		}
+	}
+}

@@ -168,3 +168,27 @@ func (a *Atlas) owners(ans *Answer, c *cite, orgs []string, t time.Time) {
 		}
 	}
 }
+
+// PlaceOperators returns the ids of the organisations that operate a
+// range's place at t, with the fallback of [Atlas.WhoisPlace]: the
+// region's operators, else its partition's, else its provider's. It does
+// none of the rest of a whois answer, so it suits enriching many ranges.
+func (a *Atlas) PlaceOperators(p Place, t time.Time) []string {
+	ids := []string{"partition/" + p.Partition, "provider/" + p.Provider}
+	if e := a.Region(p.Provider, p.Region); e != nil && p.Region != "" {
+		ids = append([]string{e.ID}, ids...)
+	}
+	for _, id := range ids {
+		if a.byID[id] == nil {
+			continue
+		}
+		var out []string
+		for _, f := range a.Operators(id, t) {
+			if op := operatorOf(f); !slices.Contains(out, op) {
+				out = append(out, op)
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -16,6 +16,7 @@ type row struct {
 	input string
 	f     *query.Found
 	n     int
+	ops   *operatorCache // set when an atlas field is selected
 }
 
 // field is one output column. text appends its value as plain text for
@@ -26,6 +27,9 @@ type field struct {
 	// perQuery marks columns that depend on the query, not only on the
 	// matched record (input, relation, matches).
 	perQuery bool
+	// atlas marks columns joined from the curated atlas (the operator):
+	// selecting one loads the atlas. They are not in the defaults.
+	atlas bool
 	text     func(dst []byte, r *row) []byte
 	json     func(dst []byte, r *row) []byte
 }
@@ -76,24 +80,9 @@ var fields = []field{
 			if r.f == nil {
 				return dst
 			}
-			for i, s := range r.f.Record.Services {
-				if i > 0 {
-					dst = append(dst, ';')
-				}
-				dst = append(dst, s...)
-			}
-			return dst
+			return appendJoined(dst, r.f.Record.Services)
 		},
-		json: func(dst []byte, r *row) []byte {
-			dst = append(dst, '[')
-			for i, s := range r.f.Record.Services {
-				if i > 0 {
-					dst = append(dst, ',')
-				}
-				dst = appendJSONString(dst, s)
-			}
-			return append(dst, ']')
-		}},
+		json: func(dst []byte, r *row) []byte { return appendJSONStrings(dst, r.f.Record.Services) }},
 	strField("region", "region code as the feed spells it", func(r *row) string { return r.f.Record.Region }),
 	strField("scope", "finer placement: AWS network border group, Google scope", func(r *row) string { return r.f.Record.Scope }),
 	strField("country", "ISO country code (geofeeds)", func(r *row) string { return r.f.Record.Country }),
@@ -124,6 +113,22 @@ var fields = []field{
 		}
 		return r.f.Source.UpstreamDate.Format("2006-01-02")
 	}),
+	{name: "operator", doc: "who operates the range's region (else partition, provider) as of --as-of, from the atlas; CSV: joined by ';'", atlas: true,
+		text: func(dst []byte, r *row) []byte {
+			if r.f == nil {
+				return dst
+			}
+			return appendJoined(dst, r.ops.names(r.f.Record))
+		},
+		json: func(dst []byte, r *row) []byte { return appendJSONStrings(dst, r.ops.names(r.f.Record)) }},
+	{name: "operator_id", doc: "atlas ids of the operators (see cloudatlas entity)", atlas: true,
+		text: func(dst []byte, r *row) []byte {
+			if r.f == nil {
+				return dst
+			}
+			return appendJoined(dst, r.ops.ids(r.f.Record))
+		},
+		json: func(dst []byte, r *row) []byte { return appendJSONStrings(dst, r.ops.ids(r.f.Record)) }},
 	{name: "matches", doc: "number of ranges that matched the input", perQuery: true,
 		text: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) },
 		json: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) }},
@@ -152,6 +157,46 @@ func fieldNames() string {
 		names[i] = f.name
 	}
 	return strings.Join(names, ",")
+}
+
+// rangeFieldNames lists every column but the atlas ones: the default of
+// JSON Lines, which needs no atlas.
+func rangeFieldNames() string {
+	var names []string
+	for _, f := range fields {
+		if !f.atlas {
+			names = append(names, f.name)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// needsAtlas reports whether any column is joined from the atlas.
+func needsAtlas(cols []field) bool {
+	return slices.ContainsFunc(cols, func(f field) bool { return f.atlas })
+}
+
+// appendJoined appends ss joined by ';'.
+func appendJoined(dst []byte, ss []string) []byte {
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ';')
+		}
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+// appendJSONStrings appends ss as a JSON array of strings.
+func appendJSONStrings(dst []byte, ss []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, s)
+	}
+	return append(dst, ']')
 }
 
 // appendJSONString appends s as a JSON string.

@@ -85,7 +85,8 @@ func finder(ix *index.Index, queries []query.Query) (func(query.Query) ([]query.
 }
 
 func writeJSON(out io.Writer, args []string, queries []query.Query, find func(query.Query) ([]query.Found, error)) error {
-	w := newFormatterWriter(out, &jsonlFormatter{cols: fields})
+	cols, _ := selectFields(rangeFieldNames())
+	w := newFormatterWriter(out, &jsonlFormatter{cols: cols})
 	for i, q := range queries {
 		matches, err := find(q)
 		if err != nil {

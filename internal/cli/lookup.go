@@ -24,9 +24,10 @@ const maxReported = 1000
 func runLookup(ctx context.Context, e *Env, args []string) error {
 	fs, dirFlag := e.flagSet("lookup", "[FILE|-]")
 	format := fs.String("format", "jsonl", "output `format`: jsonl, csv or table")
-	fieldList := fs.String("fields", "", "comma-separated output `fields` (default: all for jsonl, "+defaultFields+" for csv and table); all: "+fieldNames())
+	fieldList := fs.String("fields", "", "comma-separated output `fields` (default: all but the operator ones for jsonl, "+defaultFields+" for csv and table); all: "+fieldNames())
 	column := fs.String("column", "", "read addresses from this CSV `column` (1-based number, or a header name)")
 	all := fs.Bool("all", false, "csv/table: one row per match instead of one row per input")
+	asOf := fs.String("as-of", "", "`date` for the operator fields (YYYY, YYYY-MM or YYYY-MM-DD; default today)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	if *fieldList == "" {
 		*fieldList = defaultFields
 		if *format == "jsonl" || *format == "json" {
-			*fieldList = fieldNames()
+			*fieldList = rangeFieldNames()
 		}
 	}
 	cols, err := selectFields(*fieldList)
@@ -56,7 +57,11 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := newFormatter(*format, cols, *all)
+	ops, err := e.operators(cols, *asOf)
+	if err != nil {
+		return err
+	}
+	f, err := newFormatter(*format, cols, *all, ops)
 	if err != nil {
 		return err
 	}
@@ -81,7 +86,7 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 		err = lk.parallel(ctx, in, f, e.Stdout)
 	default:
 		if f == nil {
-			lk.w = newTableWriter(e.Stdout, cols, *all)
+			lk.w = newTableWriter(e.Stdout, cols, *all, ops)
 		} else {
 			lk.w = newFormatterWriter(e.Stdout, f)
 		}

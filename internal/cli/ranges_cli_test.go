@@ -164,3 +164,31 @@ func TestLookupLongAndBinaryLines(t *testing.T) {
 		t.Fatalf("stderr is %d bytes: long lines must be clipped", len(r.stderr))
 	}
 }
+
+// TestLookupOperatorFields joins ranges to the embedded atlas as of a
+// date: the operator of AWS Beijing changed in 2016.
+func TestLookupOperatorFields(t *testing.T) {
+	dir := loadedDir(t)
+	for _, c := range []struct{ asOf, want string }{
+		{"2015-06-01", "52.80.0.1,cn-north-1,Amazon Web Services,org/amazon-web-services\n"},
+		{"2020-06-01", "52.80.0.1,cn-north-1,\"Beijing Sinnet Technology Co., Ltd.\",org/beijing-sinnet\n"},
+	} {
+		r := runCmd(t, "52.80.0.1\n", "lookup", "--data-dir", dir, "--format", "csv", "--as-of", c.asOf,
+			"--fields", "input,region,operator,operator_id")
+		if r.code != 0 || r.stdout != "input,region,operator,operator_id\n"+c.want {
+			t.Errorf("as of %s: exit %d\n%s%s", c.asOf, r.code, r.stdout, r.stderr)
+		}
+	}
+	r := runCmd(t, "47.74.0.1\n", "lookup", "--data-dir", dir, "--fields", "input,operator_id")
+	if r.code != 0 || r.stdout != `{"input":"47.74.0.1","matches":[{"operator_id":["org/alibaba-cloud"]}]}`+"\n" {
+		t.Errorf("jsonl: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCmd(t, "", "lookup", "--data-dir", dir, "--fields", "operator", "--as-of", "2020-13"); r.code != 2 {
+		t.Errorf("bad --as-of: exit %d %s", r.code, r.stderr)
+	}
+	// The default JSON Lines fields need no atlas.
+	r = runCmd(t, "52.80.0.1\n", "lookup", "--data-dir", dir)
+	if strings.Contains(r.stdout, "operator") {
+		t.Errorf("default jsonl has atlas fields: %s", r.stdout)
+	}
+}

@@ -22,12 +22,12 @@ type formatter interface {
 
 // newFormatter returns the formatter for a streaming format ("jsonl" or
 // "csv"), or nil for "table", which needs a writer of its own.
-func newFormatter(format string, cols []field, all bool) (formatter, error) {
+func newFormatter(format string, cols []field, all bool, ops *operatorCache) (formatter, error) {
 	switch format {
 	case "jsonl", "json":
-		return &jsonlFormatter{cols: cols}, nil
+		return &jsonlFormatter{cols: cols, ops: ops}, nil
 	case "csv":
-		return &csvFormatter{cols: cols, all: all}, nil
+		return &csvFormatter{cols: cols, all: all, ops: ops}, nil
 	case "table":
 		return nil, nil
 	}
@@ -38,10 +38,13 @@ func newFormatter(format string, cols []field, all bool) (formatter, error) {
 // {"input": ..., "matches": [{field: value, ...}, ...]}.
 type jsonlFormatter struct {
 	cols []field
+	ops  *operatorCache
 	r    row // reused: a row handed to the field functions escapes
 }
 
-func (j *jsonlFormatter) clone() formatter         { return &jsonlFormatter{cols: j.cols} }
+func (j *jsonlFormatter) clone() formatter {
+	return &jsonlFormatter{cols: j.cols, ops: j.ops.clone()}
+}
 func (j *jsonlFormatter) header(dst []byte) []byte { return dst }
 func (j *jsonlFormatter) appendResult(b []byte, input string, fs []query.Found) []byte {
 	b = append(b, `{"input":`...)
@@ -52,7 +55,7 @@ func (j *jsonlFormatter) appendResult(b []byte, input string, fs []query.Found) 
 			b = append(b, ',')
 		}
 		b = append(b, '{')
-		j.r = row{input: input, f: &fs[i], n: len(fs)}
+		j.r = row{input: input, f: &fs[i], n: len(fs), ops: j.ops}
 		first := true
 		for _, c := range j.cols {
 			if c.name == "input" || c.name == "matches" {
@@ -81,6 +84,7 @@ type csvFormatter struct {
 	// depend on the record alone: most of a row is the same every time
 	// a range matches, and formatting it once saves most of the work.
 	cache map[*ranges.Record]*cells
+	ops   *operatorCache
 	r     row // reused: a row handed to the field functions escapes
 }
 
@@ -90,7 +94,9 @@ type cells struct {
 	segs [][]byte
 }
 
-func (c *csvFormatter) clone() formatter { return &csvFormatter{cols: c.cols, all: c.all} }
+func (c *csvFormatter) clone() formatter {
+	return &csvFormatter{cols: c.cols, all: c.all, ops: c.ops.clone()}
+}
 
 func (c *csvFormatter) header(dst []byte) []byte {
 	for i, f := range c.cols {
@@ -108,11 +114,11 @@ func (c *csvFormatter) appendResult(dst []byte, input string, fs []query.Found) 
 		c.r = row{input: input}
 		return c.row(dst, &c.r)
 	case !c.all:
-		c.r = row{input: input, f: &fs[0], n: len(fs)}
+		c.r = row{input: input, f: &fs[0], n: len(fs), ops: c.ops}
 		return c.row(dst, &c.r)
 	}
 	for i := range fs {
-		c.r = row{input: input, f: &fs[i], n: len(fs)}
+		c.r = row{input: input, f: &fs[i], n: len(fs), ops: c.ops}
 		dst = c.row(dst, &c.r)
 	}
 	return dst
@@ -181,10 +187,11 @@ type tableWriter struct {
 	rows   int
 	cell   []byte
 	header bool
+	ops    *operatorCache
 }
 
-func newTableWriter(w io.Writer, cols []field, all bool) *tableWriter {
-	return &tableWriter{out: bufio.NewWriter(w), cols: cols, all: all}
+func newTableWriter(w io.Writer, cols []field, all bool, ops *operatorCache) *tableWriter {
+	return &tableWriter{out: bufio.NewWriter(w), cols: cols, all: all, ops: ops}
 }
 
 const tableBlock = 500
@@ -207,10 +214,10 @@ func (t *tableWriter) write(input string, fs []query.Found) error {
 	case len(fs) == 0:
 		t.row(&row{input: input})
 	case !t.all:
-		t.row(&row{input: input, f: &fs[0], n: len(fs)})
+		t.row(&row{input: input, f: &fs[0], n: len(fs), ops: t.ops})
 	default:
 		for i := range fs {
-			t.row(&row{input: input, f: &fs[i], n: len(fs)})
+			t.row(&row{input: input, f: &fs[i], n: len(fs), ops: t.ops})
 		}
 	}
 	if t.rows >= tableBlock {
