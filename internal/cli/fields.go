@@ -30,8 +30,8 @@ type field struct {
 	// atlas marks columns joined from the curated atlas (the operator):
 	// selecting one loads the atlas. They are not in the defaults.
 	atlas bool
-	text     func(dst []byte, r *row) []byte
-	json     func(dst []byte, r *row) []byte
+	text  func(dst []byte, r *row) []byte
+	json  func(dst []byte, r *row) []byte
 }
 
 func strField(name, doc string, get func(r *row) string) field {
