@@ -26,7 +26,7 @@ var predicates = map[string][]ends{
 	"joint_venture":   {{org, org}},
 	"officer":         {{kinds{KindPerson}, org}},
 	"founded":         {{orgOrPer, org}},
-	"located_in":      {{kinds{KindOrganisation, KindRegion, KindDatacenter}, kinds{KindJurisdiction}}, {kinds{KindDatacenter}, kinds{KindRegion}}},
+	"located_in":      {{kinds{KindOrganisation, KindRegion, KindDatacenter, KindJurisdiction}, kinds{KindJurisdiction}}, {kinds{KindDatacenter}, kinds{KindRegion}}},
 	"incorporated_in": {{org, kinds{KindJurisdiction}}},
 	"partner_of":      {{org, org}},
 	"sold_assets_to":  {{org, org}},

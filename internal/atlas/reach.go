@@ -128,7 +128,26 @@ func (a *Atlas) Exposures(id string, t time.Time) []Exposure {
 		out = append(out, a.located(op.id, op.path, t)...)
 		out = append(out, a.controllers(op.id, op.path, t)...)
 	}
-	return dedupeExposures(out)
+	return dedupeExposures(a.unions(out, t))
+}
+
+// unions adds, for each exposure, the same exposure to every
+// jurisdiction its jurisdiction belongs to at t (a member state's to the
+// EU, through "jurisdiction/ie located_in jurisdiction/eu"), so that a
+// union's laws reach what its members' laws reach, on the same basis.
+func (a *Atlas) unions(xs []Exposure, t time.Time) []Exposure {
+	for i := 0; i < len(xs); i++ { // xs grows: unions of unions are followed too
+		if len(xs[i].Path) >= maxDepth {
+			continue
+		}
+		for _, f := range a.StatementsAt(xs[i].Jurisdiction, "located_in", t) {
+			if u := a.byID[f.Statement.Object]; u != nil && u.Kind == KindJurisdiction {
+				xs = append(xs, Exposure{Jurisdiction: u.ID, Basis: xs[i].Basis,
+					Path: append(slices.Clone(xs[i].Path), stepOf(f))})
+			}
+		}
+	}
+	return xs
 }
 
 // hop is an entity reached by a path of steps.

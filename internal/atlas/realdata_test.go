@@ -3,6 +3,7 @@ package atlas
 import (
 	"io/fs"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -119,5 +120,36 @@ func TestPlaceOperators(t *testing.T) {
 		if len(got) == 0 || got[0] != c.want {
 			t.Errorf("PlaceOperators(%+v, %s) = %v, want %s first", c.p, c.t, got, c.want)
 		}
+	}
+}
+
+// TestReachThroughUnions: EU law reaches what a member state's law
+// reaches, for as long as the state is a member; US law reaches the EU
+// sovereign cloud through the company that controls its operator.
+func TestReachThroughUnions(t *testing.T) {
+	a := realAtlas(t)
+	laws := func(provider, code, date string) []string {
+		d, _ := ParseDate(date)
+		e := a.Region(provider, code)
+		if e == nil {
+			t.Fatalf("no region %s %s", provider, code)
+		}
+		var out []string
+		for _, r := range a.Reach(e.ID, d.Start()) {
+			out = append(out, r.Law+" "+r.Basis)
+		}
+		return out
+	}
+	eusc := laws("aws", "eusc-de-east-1", "2026-06-01")
+	for _, want := range []string{"law/eu-gdpr located_in", "law/us-cloud-act controlled_from"} {
+		if !slices.Contains(eusc, want) {
+			t.Errorf("eusc-de-east-1 reach lacks %q: %v", want, eusc)
+		}
+	}
+	if london := laws("aws", "eu-west-2", "2019-06-01"); !slices.Contains(london, "law/eu-gdpr located_in") {
+		t.Errorf("London before Brexit should be reached by the GDPR: %v", london)
+	}
+	if london := laws("aws", "eu-west-2", "2021-06-01"); slices.Contains(london, "law/eu-gdpr located_in") {
+		t.Errorf("London after Brexit is not in the EU: %v", london)
 	}
 }
