@@ -2,7 +2,11 @@ package query
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
+
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 func TestParse(t *testing.T) {
@@ -62,4 +66,40 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestResolve(t *testing.T) {
+	src := &lpm.Source{Feed: "f", Tier: ranges.TierOfficial}
+	recs := []ranges.Record{
+		{Prefix: netip.MustParsePrefix("10.0.0.0/8")},
+		{Prefix: netip.MustParsePrefix("10.1.0.0/16")},
+		{Prefix: netip.MustParsePrefix("10.1.2.0/24")},
+		{Prefix: netip.MustParsePrefix("10.1.3.0/24")},
+	}
+	tbl := lpm.Build([]lpm.Set{{Source: src, Records: recs}})
+	prefixes := func(fs []Found) (out []string) {
+		for _, f := range fs {
+			p := f.Record.Prefix.String()
+			if f.Within {
+				p += " within"
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	q, _ := Parse("10.1.2.3")
+	if got := prefixes(Resolve(tbl, q, 0, nil)); !slices.Equal(got, []string{"10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/8"}) {
+		t.Errorf("address: %v", got)
+	}
+	q, _ = Parse("10.1.0.0/16")
+	if got := prefixes(Resolve(tbl, q, 0, nil)); !slices.Equal(got, []string{"10.1.0.0/16", "10.0.0.0/8", "10.1.2.0/24 within", "10.1.3.0/24 within"}) {
+		t.Errorf("prefix: %v", got)
+	}
+	if got := prefixes(Resolve(tbl, q, 1, nil)); !slices.Equal(got, []string{"10.1.0.0/16", "10.0.0.0/8", "10.1.2.0/24 within"}) {
+		t.Errorf("prefix, limit 1: %v", got)
+	}
+	q, _ = Parse("192.0.2.1")
+	if got := Resolve(tbl, q, 0, make([]Found, 3)); len(got) != 0 {
+		t.Errorf("miss must reuse and empty the buffer: %v", got)
+	}
 }
