@@ -34,13 +34,15 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	if fs.NArg() > 1 {
 		return fmt.Errorf("%w: at most one input file", errUsage)
 	}
-	if *fieldList == "" {
-		*fieldList = defaultFields
-		if *format == "jsonl" || *format == "json" {
-			*fieldList = rangeFieldNames()
-		}
+	cols, err := selectFields(fieldsFor(*format, *fieldList))
+	if err != nil {
+		return err
 	}
-	cols, err := selectFields(*fieldList)
+	ops, err := e.operators(cols, *asOf)
+	if err != nil {
+		return err
+	}
+	f, err := newFormatter(*format, cols, *all, ops)
 	if err != nil {
 		return err
 	}
@@ -53,56 +55,77 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := openIndex(ctx, dir)
+	tbl, restoreGC, err := lookupTable(ctx, dir)
+	defer restoreGC()
 	if err != nil {
 		return err
-	}
-	ops, err := e.operators(cols, *asOf)
-	if err != nil {
-		return err
-	}
-	f, err := newFormatter(*format, cols, *all, ops)
-	if err != nil {
-		return err
-	}
-	// Most of what the table build allocates stays live, so collecting
-	// while it runs only costs time. The stream then allocates short-lived
-	// buffers: collecting often (GOGC 50) lets it reuse memory instead of
-	// touching fresh pages, which cost more than the collections on the
-	// machines measured (bench/run.sh). $GOGC overrides both.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	}
-	tbl, err := buildTable(ix)
-	if err != nil {
-		return err
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
 	}
 	lk := &lookuper{e: e, name: name, tbl: tbl}
-	switch {
-	case f != nil && *column == "":
+	if f != nil && *column == "" {
 		err = lk.parallel(ctx, in, f, e.Stdout)
-	default:
-		if f == nil {
-			lk.w = newTableWriter(e.Stdout, cols, *all, ops)
-		} else {
-			lk.w = newFormatterWriter(e.Stdout, f)
-		}
-		if *column != "" {
-			err = lk.csvColumn(ctx, in, *column)
-		} else {
-			err = lk.lines(ctx, in)
-		}
-		if ferr := lk.w.flush(); err == nil {
-			err = ferr
-		}
+	} else {
+		err = lk.sequential(ctx, in, f, cols, *all, ops, *column)
 	}
 	if err != nil {
 		return err
 	}
 	return lk.summary()
+}
+
+// fieldsFor returns the column list: the one asked for, else the
+// format's default.
+func fieldsFor(format, list string) string {
+	switch {
+	case list != "":
+		return list
+	case format == "jsonl" || format == "json":
+		return rangeFieldNames()
+	}
+	return defaultFields
+}
+
+// lookupTable opens the index of dir and builds the lookup table, tuning
+// the collector for a stream: most of what the build allocates stays
+// live, so collecting while it runs only costs time; the stream then
+// allocates short-lived buffers, and collecting often (GOGC 50) lets it
+// reuse memory instead of touching fresh pages, which cost more than the
+// collections on the machines measured (bench/run.sh). $GOGC overrides
+// both. restore puts the collector back as it was.
+func lookupTable(ctx context.Context, dir string) (tbl *lpm.Table, restore func(), err error) {
+	restore = func() {}
+	ix, err := openIndex(ctx, dir)
+	if err != nil {
+		return nil, restore, err
+	}
+	if os.Getenv("GOGC") != "" {
+		tbl, err = buildTable(ix)
+		return tbl, restore, err
+	}
+	prev := debug.SetGCPercent(-1)
+	restore = func() { debug.SetGCPercent(prev) }
+	tbl, err = buildTable(ix)
+	debug.SetGCPercent(50)
+	return tbl, restore, err
+}
+
+// sequential streams in on one goroutine, for tables (aligned in
+// blocks) and CSV columns (parsed in order).
+func (l *lookuper) sequential(ctx context.Context, in io.Reader, f formatter, cols []field, all bool, ops *operatorCache, column string) error {
+	if f == nil {
+		l.w = newTableWriter(l.e.Stdout, cols, all, ops)
+	} else {
+		l.w = newFormatterWriter(l.e.Stdout, f)
+	}
+	var err error
+	if column != "" {
+		err = l.csvColumn(ctx, in, column)
+	} else {
+		err = l.lines(ctx, in)
+	}
+	if ferr := l.w.flush(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // openInput opens the named file, or stdin for "" and "-".
