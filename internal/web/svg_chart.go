@@ -64,40 +64,54 @@ type chartRow struct {
 	Values   []string // one per period; "" when absent
 }
 
-// newChart lays out a series. For a figure restated later (a point with
-// a later vintage) the latest vintage wins.
-func newChart(sr *atlas.Series, name func(string) string) *chart {
-	latest := map[[2]string]atlas.Point{}
+// figures is a series reduced to the latest vintage of each (period,
+// entity) figure.
+type figures struct {
+	latest   map[[2]string]atlas.Point
+	periods  []string // sorted
+	entities []string // biggest in the last period first, at most maxChartLines
+	top      float64  // the value axis' upper end
+}
+
+// latestFigures keeps, for a figure restated later (a point with a later
+// vintage), the latest vintage.
+func latestFigures(sr *atlas.Series) *figures {
+	fg := &figures{latest: map[[2]string]atlas.Point{}}
 	periodSet := map[string]bool{}
-	entities := []string{}
 	for _, p := range sr.Points {
 		k := [2]string{p.Period, p.Entity}
-		if old, ok := latest[k]; !ok || old.Vintage.Start().Before(p.Vintage.Start()) {
-			latest[k] = p
+		if old, ok := fg.latest[k]; !ok || old.Vintage.Start().Before(p.Vintage.Start()) {
+			fg.latest[k] = p
 		}
-		periodSet[p.Period] = true
-		if !slices.Contains(entities, p.Entity) {
-			entities = append(entities, p.Entity)
+		if !periodSet[p.Period] {
+			periodSet[p.Period] = true
+			fg.periods = append(fg.periods, p.Period)
+		}
+		if !slices.Contains(fg.entities, p.Entity) {
+			fg.entities = append(fg.entities, p.Entity)
 		}
 	}
-	periods := make([]string, 0, len(periodSet))
-	for p := range periodSet {
-		periods = append(periods, p)
-	}
-	slices.Sort(periods)
+	slices.Sort(fg.periods)
 	// Biggest in the latest period first, so the legend reads as a ranking.
-	last := periods[len(periods)-1]
-	slices.SortStableFunc(entities, func(a, b string) int {
-		return cmp.Compare(latest[[2]string{last, b}].Value, latest[[2]string{last, a}].Value)
+	last := fg.periods[len(fg.periods)-1]
+	slices.SortStableFunc(fg.entities, func(a, b string) int {
+		return cmp.Compare(fg.latest[[2]string{last, b}].Value, fg.latest[[2]string{last, a}].Value)
 	})
-	if len(entities) > maxChartLines {
-		entities = entities[:maxChartLines]
+	if len(fg.entities) > maxChartLines {
+		fg.entities = fg.entities[:maxChartLines]
 	}
 	maxV := 0.0
-	for _, p := range latest {
+	for _, p := range fg.latest {
 		maxV = max(maxV, p.Value)
 	}
-	top := niceCeil(maxV)
+	fg.top = niceCeil(maxV)
+	return fg
+}
+
+// newChart lays out a series.
+func newChart(sr *atlas.Series, name func(string) string) *chart {
+	fg := latestFigures(sr)
+	periods, last := fg.periods, fg.periods[len(fg.periods)-1]
 	c := &chart{ID: sr.ID, Firm: sr.Firm, Market: sr.Market, Measure: sr.Measure, Definition: sr.Definition,
 		Unit: unitOf(sr.Measure), MeasureText: measureText(sr.Measure), W: chartW, H: chartH, Left: chartLeft, Top: chartTop,
 		PlotW: chartPlotW, PlotH: chartPlotH, Periods: periods}
@@ -110,7 +124,24 @@ func newChart(sr *atlas.Series, name func(string) string) *chart {
 		}
 		return chartLeft + float64(periodOrdinal(periods[i])-first)*chartPlotW/float64(span)
 	}
-	y := func(v float64) float64 { return chartTop + chartPlotH - v/top*chartPlotH }
+	y := func(v float64) float64 { return chartTop + chartPlotH - v/fg.top*chartPlotH }
+	c.axes(fg, x, y)
+	var desc []string
+	for li, e := range fg.entities {
+		ln, row := c.line(fg, e, name(e), palette[li%len(palette)], x, y)
+		c.Lines = append(c.Lines, ln)
+		c.Rows = append(c.Rows, row)
+		if v := row.Values[len(periods)-1]; v != "" {
+			desc = append(desc, ln.Name+" "+v)
+		}
+	}
+	c.Desc = fmt.Sprintf("%d periods from %s to %s. In %s: %s.", len(periods), periods[0], last, last, strings.Join(desc, ", "))
+	return c
+}
+
+// axes labels the periods (every few, and the last) and the values.
+func (c *chart) axes(fg *figures, x func(int) float64, y func(float64) float64) {
+	periods := fg.periods
 	step := max(1, (len(periods)+maxXLabels-1)/maxXLabels)
 	end := len(periods) - 1
 	for i, p := range periods {
@@ -128,34 +159,29 @@ func newChart(sr *atlas.Series, name func(string) string) *chart {
 		}
 	}
 	for i := 0; i <= 4; i++ {
-		v := top * float64(i) / 4
+		v := fg.top * float64(i) / 4
 		c.YTicks = append(c.YTicks, chartLabel{X: chartLeft - 6, Y: y(v), Text: fmtValue(v) + c.Unit})
 	}
-	var desc []string
-	for li, e := range entities {
-		ln := chartLine{ID: e, Name: name(e), Color: palette[li%len(palette)]}
-		row := chartRow{ID: e, Name: ln.Name, Color: ln.Color, Values: make([]string, len(periods))}
-		var pts []string
-		for i, per := range periods {
-			p, ok := latest[[2]string{per, e}]
-			if !ok {
-				continue
-			}
-			px, py := x(i), y(p.Value)
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", px, py))
-			label := fmt.Sprintf("%s %s: %s%s (%s, published %s)", ln.Name, per, fmtValue(p.Value), c.Unit, p.Source.Publisher, p.Vintage)
-			ln.Dots = append(ln.Dots, chartDot{X: px, Y: py, Label: label})
-			row.Values[i] = fmtValue(p.Value) + c.Unit
+}
+
+// line draws one entity's figures and its row of the data table.
+func (c *chart) line(fg *figures, e, name, color string, x func(int) float64, y func(float64) float64) (chartLine, chartRow) {
+	ln := chartLine{ID: e, Name: name, Color: color}
+	row := chartRow{ID: e, Name: name, Color: color, Values: make([]string, len(fg.periods))}
+	var pts []string
+	for i, per := range fg.periods {
+		p, ok := fg.latest[[2]string{per, e}]
+		if !ok {
+			continue
 		}
-		ln.Points = strings.Join(pts, " ")
-		c.Lines = append(c.Lines, ln)
-		c.Rows = append(c.Rows, row)
-		if v := row.Values[len(periods)-1]; v != "" {
-			desc = append(desc, ln.Name+" "+v)
-		}
+		px, py := x(i), y(p.Value)
+		pts = append(pts, fmt.Sprintf("%.1f,%.1f", px, py))
+		label := fmt.Sprintf("%s %s: %s%s (%s, published %s)", name, per, fmtValue(p.Value), c.Unit, p.Source.Publisher, p.Vintage)
+		ln.Dots = append(ln.Dots, chartDot{X: px, Y: py, Label: label})
+		row.Values[i] = fmtValue(p.Value) + c.Unit
 	}
-	c.Desc = fmt.Sprintf("%d periods from %s to %s. In %s: %s.", len(periods), periods[0], last, last, strings.Join(desc, ", "))
-	return c
+	ln.Points = strings.Join(pts, " ")
+	return ln, row
 }
 
 // periodOrdinal numbers a period ("2024" or "2024-Q3") on a scale where
