@@ -38,55 +38,39 @@ var servingRE = regexp.MustCompile(`serving (http://\S+/)`)
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	mustRun(t, "update", "--data-dir", dir, "--from", "../web/testdata/feeds")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errb lockedBuffer
-	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" }, Now: time.Now}
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, e, []string{"--addr", "127.0.0.1:0", "--data-dir", dir, "--bootstrap-timeout", "0"})
-	}()
-	base := waitServing(t, &out, done)
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir, "--bootstrap-timeout", "0")
+	base := s.base
 	body := httpGet(t, base+"v1/ip/52.80.0.1")
 	if !strings.Contains(body, `"region":"cn-north-1"`) {
 		t.Errorf("/v1/ip/52.80.0.1: %s", body)
 	}
-	cancel()
+	s.cancel()
 	select {
-	case err := <-done:
+	case err := <-s.done:
 		if err != nil {
 			t.Fatalf("serve returned %v after cancel", err)
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop after cancel")
 	}
-	if !strings.Contains(errb.String(), "shutting down") {
-		t.Errorf("log lacks the shutdown line:\n%s", errb.String())
+	if !strings.Contains(s.errb.String(), "shutting down") {
+		t.Errorf("log lacks the shutdown line:\n%s", s.errb.String())
 	}
 }
 
 // TestServeWithoutRanges serves the atlas with a notice when no range
 // data is loaded and no download is allowed.
 func TestServeWithoutRanges(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errb lockedBuffer
-	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" }, Now: time.Now}
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, e, []string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--bootstrap-timeout", "0"})
-	}()
-	base := waitServing(t, &out, done)
-	if !strings.Contains(out.String(), "cloudatlas update --from DIR") {
-		t.Errorf("stdout lacks the how-to-load notice:\n%s", out.String())
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--bootstrap-timeout", "0")
+	base := s.base
+	if !strings.Contains(s.out.String(), "cloudatlas update --from DIR") {
+		t.Errorf("stdout lacks the how-to-load notice:\n%s", s.out.String())
 	}
 	if body := httpGet(t, base); !strings.Contains(body, "Range data missing") {
 		t.Errorf("home page lacks the notice")
 	}
-	cancel()
-	if err := <-done; err != nil {
+	s.cancel()
+	if err := <-s.done; err != nil {
 		t.Fatal(err)
 	}
 }
@@ -96,17 +80,8 @@ func TestServeWithoutRanges(t *testing.T) {
 // restart.
 func TestServePicksUpUpdates(t *testing.T) {
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errb lockedBuffer
-	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" }, Now: time.Now}
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, e, []string{"--addr", "127.0.0.1:0", "--data-dir", dir,
-			"--bootstrap-timeout", "0", "--reload-every", "20ms"})
-	}()
-	base := waitServing(t, &out, done)
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir, "--bootstrap-timeout", "0", "--reload-every", "20ms")
+	base := s.base
 	if resp, err := http.Get(base + "v1/ip/52.80.0.1"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("before the update: %v %v", resp, err)
 	}
@@ -122,12 +97,12 @@ func TestServePicksUpUpdates(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the server did not pick up the update: still %d\n%s", resp.StatusCode, errb.String())
+			t.Fatalf("the server did not pick up the update: still %d\n%s", resp.StatusCode, s.errb.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	s.cancel()
+	if err := <-s.done; err != nil {
 		t.Fatal(err)
 	}
 }
@@ -139,6 +114,27 @@ func TestServeUsage(t *testing.T) {
 			t.Errorf("serve %v: %v, want a usage error", args, err)
 		}
 	}
+}
+
+// served is a "cloudatlas serve" running in the test process.
+type served struct {
+	base      string // http://127.0.0.1:port/
+	out, errb *lockedBuffer
+	cancel    context.CancelFunc // stops it as SIGINT would
+	done      chan error         // what runServe returned
+}
+
+// startServe runs serve with args and waits until it listens.
+func startServe(t *testing.T, args ...string) *served {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	s := &served{out: &lockedBuffer{}, errb: &lockedBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	e := &Env{Stdin: strings.NewReader(""), Stdout: s.out, Stderr: s.errb,
+		Getenv: func(string) string { return "" }, Now: time.Now}
+	go func() { s.done <- runServe(ctx, e, args) }()
+	s.base = waitServing(t, s.out, s.done)
+	return s
 }
 
 // waitServing waits for the "serving" line and returns the base URL.
