@@ -30,6 +30,7 @@ import (
 
 	"github.com/cloudatlas/cloudatlas/data"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/cli"
 	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 	"github.com/cloudatlas/cloudatlas/internal/web"
@@ -53,7 +54,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv, err := web.New(web.Config{DataDir: *dir, Atlas: a, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := web.New(web.Config{Load: cli.RangeLoader(*dir), Atlas: a, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		log.Fatal(err)
 	}

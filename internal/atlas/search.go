@@ -145,10 +145,20 @@ func (a *Atlas) Resolve(target string) (*Entity, error) {
 	case 1:
 		return found[0], nil
 	}
-	ids := make([]string, len(found))
-	for i, e := range found {
-		ids[i] = e.ID
+	slices.SortFunc(found, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
+	return nil, &AmbiguousError{Query: target, Choices: found}
+}
+
+// AmbiguousError reports that a target names several entities.
+type AmbiguousError struct {
+	Query   string
+	Choices []*Entity // sorted by id
+}
+
+func (e *AmbiguousError) Error() string {
+	ids := make([]string, len(e.Choices))
+	for i, c := range e.Choices {
+		ids[i] = c.ID
 	}
-	slices.Sort(ids)
-	return nil, fmt.Errorf("atlas: %q is ambiguous: %s", target, strings.Join(ids, ", "))
+	return fmt.Sprintf("%q is ambiguous: %s", e.Query, strings.Join(ids, ", "))
 }

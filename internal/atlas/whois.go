@@ -9,7 +9,9 @@ import (
 // Place is where a range feed puts an address: provider key, partition
 // key and region code, any of which may be empty.
 type Place struct {
-	Provider, Partition, Region string
+	Provider  string `json:"provider"`
+	Partition string `json:"partition"`
+	Region    string `json:"region"`
 }
 
 // Whois answers for target at asOf: target is an entity id, or a name,
@@ -57,6 +59,10 @@ func (a *Atlas) WhoisPlace(p Place, asOf time.Time) (*Answer, error) {
 // whoisKinds are the kinds whois can answer for.
 var whoisKinds = []string{KindRegion, KindPartition, KindProvider, KindDatacenter, KindOrganisation}
 
+// HasWhois reports whether entities of kind have a whois answer (an
+// operator or owners, people and reach); others only have their facts.
+func HasWhois(kind string) bool { return slices.Contains(whoisKinds, kind) }
+
 // whois builds the answer about e.
 func (a *Atlas) whois(query string, e *Entity, t time.Time, notes []string) (*Answer, error) {
 	if !slices.Contains(whoisKinds, e.Kind) {
@@ -80,7 +86,26 @@ func (a *Atlas) whois(query string, e *Entity, t time.Time, notes []string) (*An
 		c.entity(r.Law)
 		c.steps(r.Path)
 	}
+	ans.fillEmpty()
 	return ans, nil
+}
+
+// fillEmpty replaces the answer's nil lists with empty ones, so that
+// every JSON encoding of it has [] where a list is promised, never null.
+func (ans *Answer) fillEmpty() {
+	ans.Location = orEmpty(ans.Location)
+	ans.Jurisdictions = orEmpty(ans.Jurisdictions)
+	ans.Reach = orEmpty(ans.Reach)
+	for _, o := range ans.Ownership {
+		o.Owners = orEmpty(o.Owners)
+	}
+}
+
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // place fills the region, partition and provider of the answer.

@@ -9,19 +9,28 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 )
 
 // Env is what a command may touch of the outside world. Tests build one
-// with buffers and a temp dir.
+// with buffers, a temp dir and a fixture atlas.
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Now            func() time.Time
+	// Atlas is the curated atlas the commands read (a tree of YAML
+	// files, see docs/atlas-data.md); nil means the embedded data/atlas.
+	// "check" always validates the embedded data unless --atlas-dir says
+	// otherwise.
+	Atlas fs.FS
 }
 
 // command is one subcommand.
@@ -44,6 +53,7 @@ func commandTable() map[string]command {
 		"history": {"show the timeline of the statements about an entity", runHistory},
 		"search":  {"find entities by name or alias (English or Chinese)", runSearch},
 		"serve":   {"serve the web atlas and the JSON API (default localhost:8080)", runServe},
+		"version": {"print the version, the commit and the data snapshots loaded", runVersion},
 	}
 }
 
@@ -73,6 +83,9 @@ func Run(ctx context.Context, args []string, e *Env) int {
 		usage(e.Stdout, cmds)
 		return 0
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = []string{"version"}
+	}
 	c, ok := cmds[args[0]]
 	if !ok {
 		fmt.Fprintf(e.Stderr, "cloudatlas: unknown command %q\n\n", args[0])
@@ -80,24 +93,48 @@ func Run(ctx context.Context, args []string, e *Env) int {
 		return 2
 	}
 	err := c.run(ctx, e, args[1:])
+	code, msg := exitCode(err)
+	if msg != "" {
+		fmt.Fprintf(e.Stderr, "cloudatlas %s: %s\n", args[0], msg)
+	}
+	return code
+}
+
+// exitCode maps the error a command returned to the process exit status
+// and the message for stderr. It is the one place that decides exit
+// codes: 0 success (every input matched); 1 some input matched nothing,
+// or the command failed (not found, data unavailable, I/O); 2 usage or
+// bad input (a bad flag or argument, an ambiguous name, a malformed
+// input line).
+func exitCode(err error) (int, string) {
 	var ee *exitError
 	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0, ""
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.Stderr, "cloudatlas %s: %v\n", args[0], err)
-		return 2
+		return 2, err.Error()
 	case errors.As(err, &ee):
-		if ee.msg != "" {
-			fmt.Fprintf(e.Stderr, "cloudatlas %s: %s\n", args[0], ee.msg)
-		}
-		return ee.code
-	default:
-		fmt.Fprintf(e.Stderr, "cloudatlas %s: %v\n", args[0], err)
-		return 1
+		return ee.code, ee.msg
 	}
+	switch answer.KindOf(err) {
+	case answer.Invalid, answer.TooLarge:
+		return 2, err.Error()
+	case answer.Ambiguous:
+		return 2, err.Error() + choiceList(answer.ChoicesOf(err))
+	}
+	return 1, err.Error()
+}
+
+// choiceList lists what an ambiguous name could mean, one per line.
+func choiceList(cs []answer.Choice) string {
+	var b strings.Builder
+	for _, c := range cs {
+		fmt.Fprintf(&b, "\n  %-34s %s", c.ID, c.Name)
+		if c.Provider != "" {
+			fmt.Fprintf(&b, " (--provider %s)", c.Provider)
+		}
+	}
+	return b.String()
 }
 
 func usage(w io.Writer, cmds map[string]command) {
@@ -113,6 +150,8 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	fmt.Fprintln(w, "\nRun \"cloudatlas <command> -h\" for a command's flags.")
 	fmt.Fprintln(w, "The data directory is --data-dir, else $CLOUDATLAS_DATA_DIR, else the user data dir.")
+	fmt.Fprintln(w, "\nExit status: 0 success (every input matched); 1 some input matched nothing, or the")
+	fmt.Fprintln(w, "command failed; 2 usage or bad input (a bad flag, argument or input line).")
 }
 
 // flagSet returns a flag set for a subcommand that writes its usage to

@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+	"io"
+	"os"
 
+	"github.com/cloudatlas/cloudatlas/internal/answer"
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/index"
-	"github.com/cloudatlas/cloudatlas/internal/lpm"
-	"github.com/cloudatlas/cloudatlas/internal/query"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
@@ -25,64 +27,65 @@ func (e *Env) openStore(ctx context.Context, dirFlag string) (*store.DB, string,
 	return db, dir, nil
 }
 
-// openIndex returns the current range index of the data dir: the index
-// file when there is one (see [index.Invalidate]), else rebuilt from the
-// store. It fails with [index.ErrEmpty] when no feed has been loaded.
-func openIndex(ctx context.Context, dir string) (*index.Index, error) {
-	if ix, err := index.Read(filepath.Join(dir, index.File)); err == nil && !ix.Empty() {
-		return ix, nil
-	}
-	db, err := store.Open(ctx, dir)
+// openIndex returns the current range index of the data dir named by a
+// --data-dir flag value (see [dataset.OpenIndex]).
+func (e *Env) openIndex(ctx context.Context, dirFlag string) (*index.Index, error) {
+	dir, err := e.dataDir(dirFlag)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	ix, err := index.Open(ctx, db, dir)
-	if err != nil {
-		return nil, err
-	}
-	if ix.Empty() {
-		return nil, index.ErrEmpty
-	}
-	return ix, nil
+	return dataset.OpenIndex(ctx, dir)
 }
 
-// buildTable decodes every record of ix and indexes them.
-func buildTable(ix *index.Index) (*lpm.Table, error) {
-	return ix.Table()
+// loadAtlas loads the atlas under dirFlag (--atlas-dir), else the Env's
+// atlas, else the embedded one.
+func (e *Env) loadAtlas(dirFlag string) (*atlas.Atlas, error) {
+	if dirFlag == "" && e.Atlas != nil {
+		return atlas.Load(e.Atlas)
+	}
+	a, _, err := openAtlas(dirFlag)
+	return a, err
 }
 
-// resolveAddress returns the distinct placements (provider, partition,
-// region) among the range matches of an address or CIDR argument, each
-// with its most specific prefix, most specific first.
-func resolveAddress(ctx context.Context, e *Env, dataDir, arg string) ([]RegionRef, error) {
-	q, err := query.Parse(arg)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %q: %v", errUsage, arg, err)
-	}
-	ix, err := openIndex(ctx, dataDir)
-	if err != nil {
-		return nil, err
-	}
-	find, err := finder(ix, []query.Query{q})
-	if err != nil {
-		return nil, err
-	}
-	matches, err := find(q)
-	if err != nil {
-		return nil, err
-	}
-	var refs []RegionRef
-	seen := map[RegionRef]bool{}
-	for _, m := range matches {
-		r := m.Record
-		key := RegionRef{Provider: r.Provider, Partition: r.Partition, Region: r.Region}
-		if seen[key] {
-			continue
+// maxReported caps the bad-line messages printed; the summary counts all.
+const maxReported = 1000
+
+// stream runs the join over every input of in (see [answer.Joiner.Stream])
+// to stdout, reports bad inputs on stderr as FILE:LINE: "text": why, and
+// returns the exit status of the run (see [inputStatus]).
+func (e *Env) stream(ctx context.Context, r answer.Ranges, j *answer.Joiner, in io.Reader, opt answer.Options) error {
+	reported := 0
+	opt.Bad = func(line int, text string, err error) {
+		if reported++; reported <= maxReported {
+			fmt.Fprintf(e.Stderr, "%s:%d: %q: %v\n", opt.Name, line, text, err)
 		}
-		seen[key] = true
-		key.Prefix, key.Feed = r.Prefix.String(), m.Source.Feed
-		refs = append(refs, key)
 	}
-	return refs, nil
+	sum, err := j.Stream(ctx, r, in, e.Stdout, opt)
+	if err != nil {
+		return fmt.Errorf("%s: %w", opt.Name, err)
+	}
+	if s, ok := r.(*dataset.Scan); ok && s.Err() != nil {
+		return s.Err()
+	}
+	return inputStatus(opt.Name, sum.Inputs, sum.Bad, sum.Unmatched)
+}
+
+// openInput opens the named file, or stdin for "" and "-".
+func openInput(e *Env, name string) (io.ReadCloser, string, error) {
+	if name == "" || name == "-" {
+		return io.NopCloser(e.Stdin), "stdin", nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, "", err
+	}
+	return f, name, nil
+}
+
+// clipText shortens an argument for an error message.
+func clipText(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	return s[:80] + "..."
 }

@@ -15,7 +15,7 @@ import (
 func atlasArgs(e *Env, name, usage string, args []string, extra func(*flag.FlagSet)) (*atlas.Atlas, string, string, error) {
 	fs, _ := e.flagSet(name, usage)
 	dir := atlasDirFlag(fs)
-	format := fs.String("format", "text", "output `format`: text or json")
+	format := formatFlag(fs, "text", "text", "json")
 	if extra != nil {
 		extra(fs)
 	}
@@ -25,14 +25,15 @@ func atlasArgs(e *Env, name, usage string, args []string, extra func(*flag.FlagS
 	if fs.NArg() != 1 {
 		return nil, "", "", fmt.Errorf("%w: give one %s", errUsage, usage)
 	}
-	if *format != "text" && *format != "json" {
-		return nil, "", "", fmt.Errorf("%w: unknown format %q (want text or json)", errUsage, *format)
-	}
-	a, _, err := openAtlas(*dir)
+	f, err := format()
 	if err != nil {
 		return nil, "", "", err
 	}
-	return a, strings.TrimSpace(fs.Arg(0)), *format, nil
+	a, err := e.loadAtlas(*dir)
+	if err != nil {
+		return nil, "", "", err
+	}
+	return a, strings.TrimSpace(fs.Arg(0)), f, nil
 }
 
 func runEntity(ctx context.Context, e *Env, args []string) error {

@@ -26,6 +26,7 @@ func runCmd(t *testing.T, stdin string, args ...string) result {
 		Stderr: &errb,
 		Getenv: func(string) string { return "" },
 		Now:    func() time.Time { return time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC) },
+		Atlas:  os.DirFS(fixtureAtlas),
 	}
 	code := Run(context.Background(), args, e)
 	return result{out.String(), errb.String(), code}

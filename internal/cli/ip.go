@@ -8,9 +8,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cloudatlas/cloudatlas/internal/answer"
+	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
-	"github.com/cloudatlas/cloudatlas/internal/query"
 )
 
 // scanLimit is how many addresses "ip" answers by linear scan before it
@@ -18,89 +19,146 @@ import (
 const scanLimit = 8
 
 func runIP(ctx context.Context, e *Env, args []string) error {
-	fs, dirFlag := e.flagSet("ip", "ADDRESS|CIDR...")
-	format := fs.String("format", "text", "output `format`: text or json (JSON Lines, as lookup)")
+	fs, dirFlag := e.flagSet("ip", "ADDRESS|CIDR... (none or - reads them from stdin, one per line)")
+	format := formatFlag(fs, "text", "text", "json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: give at least one address, e.g. cloudatlas ip 52.80.0.1", errUsage)
+	f, err := format()
+	if err != nil {
+		return err
 	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("%w: unknown format %q (want text or json)", errUsage, *format)
-	}
-	queries := make([]query.Query, fs.NArg())
-	for i, arg := range fs.Args() {
-		q, err := query.Parse(arg)
-		if err != nil {
-			return fmt.Errorf("%w: %q: %v", errUsage, arg, err)
+	inputs := fs.Args()
+	name := "argument"
+	if len(inputs) == 0 || slices.Equal(inputs, []string{"-"}) {
+		if inputs, err = readInputs(e.Stdin); err != nil {
+			return fmt.Errorf("stdin: %w", err)
 		}
-		queries[i] = q
+		name = "stdin"
 	}
-	dir, err := e.dataDir(*dirFlag)
+	ix, err := e.openIndex(ctx, *dirFlag)
 	if err != nil {
 		return err
 	}
-	ix, err := openIndex(ctx, dir)
+	if f == "json" {
+		// JSON Lines with every range field, exactly as lookup writes them.
+		r, err := rangesFor(ix, parseAll(inputs))
+		if err != nil {
+			return err
+		}
+		return e.stream(ctx, r, nil, strings.NewReader(strings.Join(inputs, "\n")),
+			answer.Options{Format: answer.FormatJSONL, Fields: answer.RangeFields(), Name: name})
+	}
+	return e.ipText(ix, inputs, name)
+}
+
+// parseAll returns the queries of the inputs that parse.
+func parseAll(inputs []string) []answer.Query {
+	var out []answer.Query
+	for _, in := range inputs {
+		if q, err := answer.Parse(in); err == nil {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// ipText prints every match of each input, most specific first.
+func (e *Env) ipText(ix *index.Index, inputs []string, name string) error {
+	var queries []answer.Query
+	bad := 0
+	for _, in := range inputs {
+		q, err := answer.Parse(in)
+		if err != nil {
+			fmt.Fprintf(e.Stderr, "%s %q: %v\n", name, clipText(in), err)
+			bad++
+			continue
+		}
+		queries = append(queries, q)
+	}
+	r, err := rangesFor(ix, queries)
 	if err != nil {
 		return err
-	}
-	find, err := finder(ix, queries)
-	if err != nil {
-		return err
-	}
-	if *format == "json" {
-		return writeJSON(e.Stdout, fs.Args(), queries, find)
 	}
 	w := bufio.NewWriter(e.Stdout)
-	for i, q := range queries {
-		matches, err := find(q)
-		if err != nil {
-			return err
+	unmatched := 0
+	var buf []answer.Found
+	for _, q := range queries {
+		buf = answer.Find(r, q, 0, buf)
+		if len(buf) == 0 {
+			unmatched++
 		}
-		writeIPText(w, fs.Arg(i), matches, ix)
+		writeIPText(w, q.Input, buf, ix)
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if s, ok := r.(*dataset.Scan); ok && s.Err() != nil {
+		return s.Err()
+	}
+	return inputStatus(name, len(inputs), bad, unmatched)
 }
 
-// finder returns how to answer queries: a few addresses by scanning the
-// index, which decodes only what matches; more, or any CIDR, by building
-// the lookup table once.
-func finder(ix *index.Index, queries []query.Query) (func(query.Query) ([]query.Found, error), error) {
-	if len(queries) <= scanLimit && !slices.ContainsFunc(queries, query.Query.IsPrefix) {
-		return func(q query.Query) ([]query.Found, error) {
-			ms, err := ix.Scan(q.Addr)
-			out := make([]query.Found, len(ms))
-			for i, m := range ms {
-				out[i] = query.Found{Match: m}
-			}
-			return out, err
-		}, nil
+// inputStatus turns the counts of a run over inputs into its exit
+// status: 2 when some input was bad, 1 when some matched nothing.
+func inputStatus(name string, total, bad, unmatched int) error {
+	switch {
+	case bad > 0:
+		return &exitError{code: 2, msg: fmt.Sprintf("%s: %d of %d inputs were not addresses or prefixes (see above)", name, bad, total)}
+	case unmatched > 0:
+		return &exitError{code: 1}
 	}
-	tbl, err := buildTable(ix)
-	if err != nil {
-		return nil, err
-	}
-	return func(q query.Query) ([]query.Found, error) { return query.Resolve(tbl, q, 0, nil), nil }, nil
+	return nil
 }
 
-func writeJSON(out io.Writer, args []string, queries []query.Query, find func(query.Query) ([]query.Found, error)) error {
-	cols, _ := selectFields(rangeFieldNames())
-	w := newFormatterWriter(out, &jsonlFormatter{cols: cols})
-	for i, q := range queries {
-		matches, err := find(q)
-		if err != nil {
-			return err
+// rangesFor returns what to answer queries from: a few addresses by
+// scanning the index, which decodes only what matches; more, or any
+// CIDR, from the lookup table.
+func rangesFor(ix *index.Index, queries []answer.Query) (answer.Ranges, error) {
+	if len(queries) <= scanLimit && !slices.ContainsFunc(queries, answer.Query.IsPrefix) {
+		return dataset.Scanner(ix), nil
+	}
+	return ix.Table()
+}
+
+// readInputs reads one input per line, skipping blank lines and #
+// comments; a line longer than answer.MaxInput is kept (clipped) so
+// that it is reported as bad.
+func readInputs(r io.Reader) ([]string, error) {
+	var out []string
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		line, err := readLine(br)
+		if s := strings.TrimSpace(strings.TrimPrefix(line, "\ufeff")); s != "" && s[0] != '#' {
+			out = append(out, s)
 		}
-		if err := w.write(strings.TrimSpace(args[i]), matches); err != nil {
-			return err
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	return w.flush()
+}
+
+// readLine reads one line without its newline, keeping at most
+// answer.MaxInput+1 bytes of it.
+func readLine(br *bufio.Reader) (string, error) {
+	var b []byte
+	for {
+		part, err := br.ReadSlice('\n')
+		if len(b) <= answer.MaxInput {
+			b = append(b, part...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return strings.TrimSuffix(string(b), "\n"), err
+	}
 }
 
 // writeIPText prints every match of one input, most specific first.
-func writeIPText(w *bufio.Writer, input string, fs []query.Found, ix *index.Index) {
+func writeIPText(w *bufio.Writer, input string, fs []answer.Found, ix *index.Index) {
 	if len(fs) == 0 {
 		fmt.Fprintf(w, "%s: in no loaded feed (%d feeds, %d ranges searched)\n\n", input, ix.Feeds(), ix.Records())
 		return

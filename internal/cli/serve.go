@@ -44,11 +44,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := loadAtlas()
+	a, err := e.loadAtlas("")
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{DataDir: dir, Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout})
+	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout})
 	if err != nil {
 		return err
 	}

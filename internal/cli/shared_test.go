@@ -15,8 +15,11 @@ func TestSharedFeedsEndToEnd(t *testing.T) {
 		"oracle", "cloudflare", "fastly", "digitalocean", "linode", "china-asn", "china-asn-lists", "china-isp", "vultr"} {
 		wantContains(t, out, feed+strings.Repeat(" ", 17-len(feed))+"saved snapshot")
 	}
-	out = mustRun(t, "ip", "--data-dir", dir, "52.80.0.1", "40.73.0.1", "47.74.0.1", "192.0.2.1")
-	wantContains(t, out,
+	ip := runCmd(t, "", "ip", "--data-dir", dir, "52.80.0.1", "40.73.0.1", "47.74.0.1", "192.0.2.1")
+	if ip.code != 1 {
+		t.Errorf("ip: 192.0.2.1 matches nothing: want exit 1, got %d", ip.code)
+	}
+	wantContains(t, ip.stdout,
 		"52.80.0.1: 1 match",
 		"52.80.0.0/16         aws (aws-cn)  region cn-north-1  services EC2, AMAZON",
 		"40.73.0.0/19         azure (azure-china)  region chinanorth2  services AzureCloud",

@@ -57,7 +57,7 @@ func TestWhoisNameAndErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{[]string{"whois", "--atlas-dir", fixtureAtlas, "mars-east-1"}, 1, "no entity id, name or region code"},
+		{[]string{"whois", "--atlas-dir", fixtureAtlas, "mars-east-1"}, 1, "no entity id, name, alias or region code"},
 		{[]string{"whois", "--atlas-dir", fixtureAtlas, "--as-of", "2020-13", "cn-north-1"}, 2, "bad date"},
 		{[]string{"whois", "--atlas-dir", fixtureAtlas, "--format", "xml", "cn-north-1"}, 2, "unknown format"},
 		{[]string{"whois", "--atlas-dir", fixtureAtlas}, 2, "name one"},
@@ -88,9 +88,16 @@ func TestWhoisAddress(t *testing.T) {
 		t.Errorf("alibaba: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "--format", "json", "52.80.0.1")
-	var got []addressAnswer
-	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got) != 1 || got[0].Answer == nil {
-		t.Errorf("json: exit %d, err %v, %d answers", code, err, len(got))
+	var got struct {
+		Query string
+		Whois []struct {
+			Prefix string
+			Answer *json.RawMessage
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got.Whois) != 1 || got.Whois[0].Answer == nil ||
+		got.Whois[0].Prefix != "52.80.0.0/16" || got.Query != "52.80.0.1" {
+		t.Errorf("json: exit %d, err %v, %+v", code, err, got)
 	}
 	if code, _, errs := runAtlasCLI(t, "whois", "--data-dir", t.TempDir(), "--atlas-dir", fixtureAtlas, "52.80.0.1"); code != 1 ||
 		!strings.Contains(errs, "no range data loaded") {

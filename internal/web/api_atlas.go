@@ -18,16 +18,18 @@ func (s *Server) handleWhois(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.resolveEntity(r.PathValue("target"))
+	t, err := s.join.ResolveTarget(r.PathValue("target"), r.URL.Query().Get("provider"))
 	if err != nil {
 		return err
 	}
-	ans, err := s.atlas.Whois(e.ID, day)
-	if err != nil {
-		return atlasError(err)
+	if t.Query != nil {
+		return errorf(http.StatusBadRequest, "%q is an address: ask /v1/ip/%s", t.Query.Input, t.Query.Input)
 	}
-	ans.Query = r.PathValue("target")
-	return writeJSON(w, normalizeAnswer(ans))
+	ans, err := s.join.WhoisEntity(t.Entity, r.PathValue("target"), day)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, ans)
 }
 
 // entityResponse is an entity with its facts and its timeline.
@@ -40,18 +42,18 @@ type entityResponse struct {
 func (s *Server) describe(e *atlas.Entity) (*entityResponse, error) {
 	d, err := s.atlas.Describe(e.ID)
 	if err != nil {
-		return nil, atlasError(err)
+		return nil, err
 	}
 	h, err := s.atlas.History(e.ID)
 	if err != nil {
-		return nil, atlasError(err)
+		return nil, err
 	}
 	return &entityResponse{EntityAnswer: d, Events: h.Events}, nil
 }
 
 // handleEntity answers GET /v1/entities/{id}.
 func (s *Server) handleEntity(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.resolveEntity(r.PathValue("id"))
+	e, err := s.resolveEntity(r.PathValue("id"), r.URL.Query().Get("provider"))
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
-	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
 // snapshotJSON is a feed snapshot's provenance.
@@ -22,7 +21,7 @@ type snapshotJSON struct {
 	Records      int    `json:"records"`
 }
 
-func toSnapshotJSON(c store.SnapshotInfo) snapshotJSON {
+func toSnapshotJSON(c Snapshot) snapshotJSON {
 	s := snapshotJSON{ID: c.ID, Feed: c.Feed, UpstreamID: c.UpstreamID, SHA256: c.SHA256,
 		Fetched: c.Fetched.UTC().Format(time.RFC3339), V4: c.V4, V6: c.V6, Records: c.Records}
 	if !c.UpstreamDate.IsZero() {
@@ -45,8 +44,8 @@ func (st *lookupState) feeds() []feedJSON {
 	out := make([]feedJSON, 0, len(ranges.Feeds))
 	for _, f := range ranges.Feeds {
 		fj := feedJSON{ID: f.ID, Tier: f.Tier.String(), Provider: f.Provider}
-		if i := slices.IndexFunc(st.snapshots, func(c store.SnapshotInfo) bool { return c.Feed == f.ID }); i >= 0 {
-			c := toSnapshotJSON(st.snapshots[i])
+		if i := slices.IndexFunc(st.Current, func(c Snapshot) bool { return c.Feed == f.ID }); i >= 0 {
+			c := toSnapshotJSON(st.Current[i])
 			fj.Current = &c
 		}
 		out = append(out, fj)
@@ -72,7 +71,7 @@ func (s *Server) handleFeeds(w http.ResponseWriter, r *http.Request) error {
 	}
 	fj := all[i]
 	fj.History = []snapshotJSON{}
-	for _, h := range st.history[id] {
+	for _, h := range st.History[id] {
 		fj.History = append(fj.History, toSnapshotJSON(h))
 	}
 	return writeJSON(w, struct {

@@ -3,8 +3,11 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 )
 
 func TestIPAnswerChangesWithDate(t *testing.T) {
@@ -14,7 +17,7 @@ func TestIPAnswerChangesWithDate(t *testing.T) {
 		r := get(t, s, "/v1/ip/52.80.0.1?as_of="+day, http.StatusOK)
 		var ans struct {
 			AsOf    string `json:"as_of"`
-			Matches []matchJSON
+			Matches []struct{ Region string }
 			Whois   []struct {
 				Answer struct {
 					Operators []struct{ Operator string }
@@ -44,8 +47,10 @@ func TestProblems(t *testing.T) {
 		detail string
 	}{
 		{"/v1/ip/not-an-ip", 400, "not an IP address"},
-		{"/v1/ip/52.80.0.1?as_of=2020-13-01", 400, "as_of"},
-		{"/v1/whois/no-such-thing", 404, "no entity is named"},
+		{"/v1/ip/52.80.0.1?as_of=2020-13-01", 400, "as-of date \"2020-13-01\""},
+		{"/v1/ip/52.80.0.1?as_of=0000-01-01", 400, "before 1970"},
+		{"/v1/ip/fe80::1%25eth0", 400, "IPv6 zone"},
+		{"/v1/whois/no-such-thing", 404, "is no entity id, name, alias or region code"},
 		{"/v1/entities/org/nope", 404, "no entity"},
 		{"/v1/search", 400, "give a search text"},
 		{"/v1/search?q=a&limit=1000", 400, "limit"},
@@ -83,15 +88,24 @@ func TestBulk(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("status %d: %s", r.status, r.body)
 	}
-	var resp bulkResponse
+	var resp struct {
+		AsOf    string `json:"as_of"`
+		Count   int
+		Results []struct {
+			Input   string
+			Error   string
+			Matches []map[string]any
+		}
+	}
 	if err := json.Unmarshal([]byte(r.body), &resp); err != nil {
 		t.Fatal(err)
 	}
-	if resp.Count != 4 || resp.Results[1].Error == "" || len(resp.Results[2].Matches) != 2 || len(resp.Results[3].Matches) != 0 {
+	if resp.Count != 4 || resp.AsOf != "2020-01-01" || resp.Results[1].Error == "" || len(resp.Results[2].Matches) != 2 || len(resp.Results[3].Matches) != 0 {
 		t.Errorf("unexpected bulk answer: %s", r.body)
 	}
-	if ops := resp.Results[0].Operators; len(ops) != 1 || ops[0].ID != "org/sinnet" {
-		t.Errorf("52.80.0.1 operators = %v, want org/sinnet", ops)
+	r = do(t, s, "POST", "/v1/bulk?as_of=2020-01-01&fields=input,operator_id", "application/json", `["52.80.0.1"]`)
+	if !strings.Contains(r.body, `"results":[{"input":"52.80.0.1","matches":[{"operator_id":["org/sinnet"]}]}]`) {
+		t.Errorf("52.80.0.1 operators, want org/sinnet: %s", r.body)
 	}
 	csv := do(t, s, "POST", "/v1/bulk?format=csv", "text/plain", "# comment\n52.80.0.1\n\n=1+1\n")
 	if csv.status != 200 || !strings.HasPrefix(csv.body, "input,prefix,") || !strings.Contains(csv.body, "'=1+1") {
@@ -120,4 +134,26 @@ func TestMetrics(t *testing.T) {
 		`cloudatlas_http_requests_total{route="GET /v1/ip/{ip...}",method="GET",code="400"} 1`,
 		`cloudatlas_http_request_duration_seconds_count{route="GET /v1/ip/{ip...}"} 2`,
 		"cloudatlas_ranges_loaded 1")
+}
+
+// TestAmbiguousIs409WithChoices: an ambiguous name is one typed error
+// in the domain; the API answers 409 and lists the choices.
+func TestAmbiguousIs409WithChoices(t *testing.T) {
+	s := newTestServer(t, false)
+	_, err := s.join.ResolveEntity("us-east-1", "")
+	if err != nil {
+		t.Fatalf("fixture: %v", err)
+	}
+	amb := &answer.Error{Kind: answer.Ambiguous, Msg: `region code "x" is used by several providers; name one`,
+		Choices: []answer.Choice{{ID: "region/aws/x", Kind: "region", Name: "AWS X", Provider: "aws"},
+			{ID: "region/alibaba/x", Kind: "region", Name: "Alibaba X", Provider: "alibaba"}}}
+	rec := httptest.NewRecorder()
+	s.writeProblem(rec, httptest.NewRequest("GET", "/v1/whois/x", nil), amb)
+	var p problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusConflict || p.Status != 409 || len(p.Choices) != 2 || p.Choices[1].Provider != "alibaba" {
+		t.Errorf("status %d, problem %+v", rec.Code, p)
+	}
 }

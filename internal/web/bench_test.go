@@ -27,8 +27,7 @@ func realServer(b testing.TB) *Server {
 		}
 		b.Skip("../shared/data/ranges not found beside the repository")
 	}
-	dir := b.TempDir()
-	importFeeds(b, dir, ranges)
+	d := fixtureRanges(b, ranges)
 	sub, err := fs.Sub(data.Atlas, "atlas")
 	if err != nil {
 		b.Fatal(err)
@@ -37,7 +36,7 @@ func realServer(b testing.TB) *Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := New(Config{DataDir: dir, Atlas: a, Now: func() time.Time { return testNow }})
+	s, err := New(Config{Load: staticLoader(d), Atlas: a, Now: func() time.Time { return testNow }})
 	if err != nil {
 		b.Fatal(err)
 	}

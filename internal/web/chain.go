@@ -24,7 +24,7 @@ type node struct {
 // chain is the path from one place (provider, partition, region) to
 // the laws that reach it, as of one date, ready to draw.
 type chain struct {
-	Place         placeJSON
+	Place         atlas.Place
 	Subject       node
 	Partition     *node
 	Provider      *node
@@ -39,7 +39,7 @@ type chain struct {
 
 // newChain turns a whois answer into a chain.
 func newChain(p atlas.Place, ans *atlas.Answer) *chain {
-	c := &chain{Place: placeJSON{p.Provider, p.Partition, p.Region}, Notes: ans.Notes, Sources: ans.Sources}
+	c := &chain{Place: p, Notes: ans.Notes, Sources: ans.Sources}
 	c.Subject = refNode(ans, ans.Subject)
 	if ans.Partition != "" && ans.Partition != ans.Subject {
 		n := refNode(ans, ans.Partition)

@@ -93,6 +93,15 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 				t.Fatalf("status %d, want %d\n%s", r.status, tc.status, r.body)
 			}
 			validate(t, doc, tc, r)
+			if ct := r.header.Get("Content-Type"); strings.Contains(ct, "json") && !strings.Contains(ct, "jsonl") {
+				var v any
+				if err := json.Unmarshal([]byte(r.body), &v); err != nil {
+					t.Fatalf("not JSON: %v", err)
+				}
+				if ps := nullPaths(v, "$"); len(ps) > 0 {
+					t.Errorf("null at %s", strings.Join(ps, ", "))
+				}
+			}
 			covered[tc.spec] = true
 			if tc.golden != "" {
 				checkGolden(t, tc.golden, r.body)
@@ -179,4 +188,33 @@ func firstDiff(want, got string) string {
 		}
 	}
 	return ""
+}
+
+// nullable lists the keys whose value may be null: a share no source
+// publishes, and a feed with no snapshot loaded. Never a list.
+var nullable = map[string]bool{"share": true, "effective_share": true, "current": true}
+
+// nullPaths returns the paths of every null in a JSON value, but for
+// the nullable keys.
+func nullPaths(v any, path string) []string {
+	switch x := v.(type) {
+	case nil:
+		if i := strings.LastIndexByte(path, '.'); i >= 0 && nullable[path[i+1:]] {
+			return nil
+		}
+		return []string{path}
+	case map[string]any:
+		var out []string
+		for k, e := range x {
+			out = append(out, nullPaths(e, path+"."+k)...)
+		}
+		return out
+	case []any:
+		var out []string
+		for i, e := range x {
+			out = append(out, nullPaths(e, path+"["+strconv.Itoa(i)+"]")...)
+		}
+		return out
+	}
+	return nil
 }

@@ -13,7 +13,7 @@ type health struct {
 // handleHealthz reports that the process serves requests.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 	st := s.state.Load()
-	return writeJSON(w, health{Status: "ok", Ranges: st.ready(), Records: st.records})
+	return writeJSON(w, health{Status: "ok", Ranges: st.ready(), Records: st.Records})
 }
 
 // handleReadyz reports whether the server can answer: the atlas is
@@ -21,7 +21,7 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 // atlas, and says so.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	st := s.state.Load()
-	h := health{Status: "ready", Ranges: st.ready(), Records: st.records}
+	h := health{Status: "ready", Ranges: st.ready(), Records: st.Records}
 	if !st.ready() {
 		h.Detail = errNoRanges.Detail
 	}

@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
-	"github.com/cloudatlas/cloudatlas/internal/index"
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
-	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
 // testNow is the fixed clock of the tests.
@@ -34,15 +33,12 @@ func fixtureAtlas(tb testing.TB) *atlas.Atlas {
 	return a
 }
 
-// importFeeds imports the feed files under from into a new store in dir.
-func importFeeds(tb testing.TB, dir, from string) {
+// fixtureRanges reads the feed files under from into range data, as a
+// loader would return it (snapshot ids count from 1 in feed order).
+func fixtureRanges(tb testing.TB, from string) *RangeData {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
+	var sets []lpm.Set
+	d := &RangeData{History: map[string][]Snapshot{}}
 	for i := range ranges.Feeds {
 		f := &ranges.Feeds[i]
 		snap, err := f.ReadDir(from, testNow)
@@ -52,25 +48,36 @@ func importFeeds(tb testing.TB, dir, from string) {
 		if err != nil {
 			tb.Fatalf("feed %s: %v", f.ID, err)
 		}
-		if _, err := db.Save(ctx, snap); err != nil {
-			tb.Fatal(err)
-		}
+		id := int64(len(sets) + 1)
+		sets = append(sets, lpm.Set{Source: &lpm.Source{Feed: f.ID, Tier: f.Tier, Order: i, SnapshotID: id,
+			UpstreamID: snap.UpstreamID, UpstreamDate: snap.UpstreamDate, Fetched: snap.Fetched}, Records: snap.Records})
+		v4, v6 := snap.PrefixCount()
+		s := Snapshot{ID: id, Feed: f.ID, UpstreamID: snap.UpstreamID, UpstreamDate: snap.UpstreamDate,
+			SHA256: snap.SHA256, Fetched: snap.Fetched, V4: v4, V6: v6, Records: len(snap.Records)}
+		d.Current = append(d.Current, s)
+		d.History[f.ID] = []Snapshot{s}
 	}
-	if _, err := index.Open(ctx, db, dir); err != nil {
-		tb.Fatal(err)
-	}
+	tbl := lpm.Build(sets)
+	d.Ranges = tbl
+	d.Records, d.Prefixes = tbl.Len()
+	return d
+}
+
+// staticLoader returns a loader that always returns d.
+func staticLoader(d *RangeData) Loader {
+	return func(context.Context) (*RangeData, error) { return d, nil }
 }
 
 // newTestServer returns a server over the fixture atlas and, when
 // withRanges, the fixture feeds, loaded.
 func newTestServer(tb testing.TB, withRanges bool) *Server {
 	tb.Helper()
-	dir := tb.TempDir()
+	d := &RangeData{}
 	if withRanges {
-		importFeeds(tb, dir, "testdata/feeds")
+		d = fixtureRanges(tb, "testdata/feeds")
 	}
 	log := slog.New(slog.NewTextHandler(tb.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := New(Config{DataDir: dir, Atlas: fixtureAtlas(tb), Logger: log, Now: func() time.Time { return testNow }})
+	s, err := New(Config{Load: staticLoader(d), Atlas: fixtureAtlas(tb), Logger: log, Now: func() time.Time { return testNow }})
 	if err != nil {
 		tb.Fatal(err)
 	}

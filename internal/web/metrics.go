@@ -145,9 +145,9 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	}
 	gauges := []gauge{
 		{"cloudatlas_ranges_loaded", "1 when range data is loaded, else 0.", ready},
-		{"cloudatlas_ranges_records", "Range records in the lookup table.", float64(st.records)},
-		{"cloudatlas_ranges_prefixes", "Distinct prefixes in the lookup table.", float64(st.prefixes)},
-		{"cloudatlas_ranges_snapshots", "Feed snapshots in use.", float64(len(st.snapshots))},
+		{"cloudatlas_ranges_records", "Range records in the lookup table.", float64(st.Records)},
+		{"cloudatlas_ranges_prefixes", "Distinct prefixes in the lookup table.", float64(st.Prefixes)},
+		{"cloudatlas_ranges_snapshots", "Feed snapshots in use.", float64(len(st.Current))},
 		{"cloudatlas_atlas_entities", "Entities in the atlas.", float64(ents)},
 		{"cloudatlas_atlas_statements", "Statements in the atlas.", float64(stmts)},
 		{"cloudatlas_atlas_series_points", "Market series points in the atlas.", float64(points)},

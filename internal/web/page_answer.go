@@ -2,10 +2,13 @@ package web
 
 import (
 	"net/http"
-	"time"
 
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
+
+// maxShownMatches bounds the range rows of an answer page.
+const maxShownMatches = 200
 
 // answerPage is the chain from an address to the laws that reach it.
 type answerPage struct {
@@ -14,49 +17,41 @@ type answerPage struct {
 	AsOf     string
 	IsPrefix bool
 	Ranges   bool // range data is loaded
-	Matches  []matchJSON
+	Matches  []answer.Found
 	Chains   []*chain
 	Sources  []atlas.SourceRef
 }
 
 // handleAnswerPage renders /ip/{q}?as_of=.
 func (s *Server) handleAnswerPage(w http.ResponseWriter, r *http.Request) error {
-	in := r.PathValue("q")
-	q, ok := parseInput(in)
-	if !ok {
-		return errorf(http.StatusBadRequest, "%q is not an IP address or CIDR prefix", in)
+	q, err := answer.Parse(r.PathValue("q"))
+	if err != nil {
+		return err
 	}
 	day, err := s.asOf(r)
 	if err != nil {
 		return err
 	}
-	p := s.answer(q, day)
+	p := &answerPage{pageBase: s.base(q.Input+" — who's behind it", ""), Input: q.Input,
+		AsOf: answer.Day(day), IsPrefix: q.IsPrefix()}
+	p.Query = q.Input
+	if st := s.state.Load(); st.ready() {
+		s.fillAnswer(p, s.join.Answer(st.Ranges, q, day, maxWithin))
+	}
 	return s.render(w, http.StatusOK, "answer", p)
 }
 
-// answer builds the answer page of q at day.
-func (s *Server) answer(q parsed, day time.Time) *answerPage {
-	p := &answerPage{pageBase: s.base(q.input+" — who's behind it", ""), Input: q.input,
-		AsOf: atlas.DateOf(day).String(), IsPrefix: q.IsPrefix()}
-	p.Query = q.input
-	st := s.state.Load()
-	if !st.ready() {
-		return p
-	}
+// fillAnswer puts the join's result on the page: the ranges and one
+// chain per place.
+func (s *Server) fillAnswer(p *answerPage, res *answer.Result) {
 	p.Ranges = true
-	matches := resolve(st.table, q, nil)
-	for i := range matches {
-		if i == 200 {
-			break
+	p.Matches = res.Matches[:min(len(res.Matches), maxShownMatches)]
+	for _, w := range res.Whois {
+		if w.Err != nil {
+			continue
 		}
-		p.Matches = append(p.Matches, matchToJSON(&matches[i]))
+		c := newChain(w.Place, w.Answer)
+		p.Sources = c.adoptSources(p.Sources)
+		p.Chains = append(p.Chains, c)
 	}
-	for _, pl := range places(matches) {
-		if ca := s.whois.place(pl, day); ca.err == nil {
-			c := newChain(pl, ca.answer)
-			p.Sources = c.adoptSources(p.Sources)
-			p.Chains = append(p.Chains, c)
-		}
-	}
-	return p
 }

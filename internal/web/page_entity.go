@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -43,12 +42,9 @@ type eventView struct {
 	Sources            []int
 }
 
-// whoisKinds are the kinds whose page shows the chain.
-var whoisKinds = []string{atlas.KindRegion, atlas.KindPartition, atlas.KindProvider, atlas.KindDatacenter, atlas.KindOrganisation}
-
 // handleEntityPage renders /entity/{id}.
 func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.resolveEntity(r.PathValue("id"))
+	e, err := s.resolveEntity(r.PathValue("id"), r.URL.Query().Get("provider"))
 	if err != nil {
 		return err
 	}
@@ -86,8 +82,8 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 		p.Events = append(p.Events, eventView{Date: ev.Date, Change: ev.Change,
 			Text: nameIn(d.Entities, st.Subject) + " " + strings.ReplaceAll(st.Predicate, "_", " ") + " " + nameIn(d.Entities, st.Object), Other: ansNode(d.Entities, other), Sources: st.Sources})
 	}
-	if slices.Contains(whoisKinds, e.Kind) {
-		if ans, err := s.atlas.Whois(e.ID, day); err == nil {
+	if atlas.HasWhois(e.Kind) {
+		if ans, err := s.join.WhoisEntity(e, e.ID, day); err == nil {
 			p.Chain = newChain(atlas.Place{}, ans)
 			p.Sources = p.Chain.adoptSources(p.Sources)
 		}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
 
@@ -38,7 +39,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Entities, p.Statements, _, _ = s.atlas.Counts()
-	p.Records = s.state.Load().records
+	p.Records = s.state.Load().Records
 	for _, sr := range s.atlas.Series {
 		if sr.Measure != "share_pct" || len(sr.Points) == 0 {
 			continue
@@ -75,11 +76,11 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 		return errorf(http.StatusBadRequest, "search text is longer than 200 bytes")
 	}
 	asOf := r.URL.Query().Get("as_of")
-	if q, ok := parseInput(text); ok {
-		http.Redirect(w, r, ipURL(q.input, asOf), http.StatusSeeOther)
+	if q, err := answer.Parse(text); err == nil {
+		http.Redirect(w, r, ipURL(q.Input, asOf), http.StatusSeeOther)
 		return nil
 	}
-	if e, err := s.resolveEntity(text); err == nil {
+	if e, err := s.resolveEntity(text, ""); err == nil {
 		u := entityURL(e.ID)
 		if asOf != "" {
 			u += "?as_of=" + url.QueryEscape(asOf)

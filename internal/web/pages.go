@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed templates
@@ -72,6 +73,12 @@ func templateFuncs(as *assets) template.FuncMap {
 		"ipURL": func(q, asOf string) string { return ipURL(q, asOf) },
 		"pct":   func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" },
 		"add":   func(a, b int) int { return a + b },
+		"day": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(time.DateOnly)
+		},
 	}
 }
 

@@ -84,8 +84,8 @@ func TestPagesRender(t *testing.T) {
 
 func TestBulkPage(t *testing.T) {
 	s := newTestServer(t, true)
-	body := "--B\r\nContent-Disposition: form-data; name=\"addresses\"\r\n\r\n52.80.0.1\nbogus\r\n" +
-		"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n3.0.5.7\n\r\n" +
+	body := "--B\r\nContent-Disposition: form-data; name=\"addresses\"\r\n\r\n\r\n" +
+		"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n52.80.0.1\nbogus\n3.0.5.7\n\r\n" +
 		"--B\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\n%s\r\n--B--\r\n"
 	r := do(t, s, "POST", "/bulk", "multipart/form-data; boundary=B", strings.ReplaceAll(body, "%s", "html"))
 	if r.status != 200 {
@@ -96,7 +96,7 @@ func TestBulkPage(t *testing.T) {
 	if r.status != 200 || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
 		t.Fatalf("csv: status %d, type %q", r.status, r.header.Get("Content-Type"))
 	}
-	wantContains(t, r.body, "input,prefix,relation", "52.80.0.1,52.80.0.0/16,contains,aws,aws-cn,EC2;AMAZON")
+	wantContains(t, r.body, "input,prefix,provider,partition,services,region", "52.80.0.1,52.80.0.0/16,aws,aws-cn,EC2;AMAZON,cn-north-1")
 }
 
 func TestStaticAssets(t *testing.T) {

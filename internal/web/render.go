@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 )
 
 // Error is an error with an HTTP status and a message that is safe to
@@ -41,33 +41,48 @@ var errNoRanges = &Error{Status: http.StatusServiceUnavailable,
 		"(or \"cloudatlas update --from DIR\" to import feed files): the server picks the data up within seconds"}
 
 // statusOf maps err to an HTTP status and a client-safe detail. This is
-// the only place that decides how an error looks to a client.
+// the only place that decides how an error looks to a client: the kinds
+// of the domain's errors ([answer.KindOf]) each have one status.
 func statusOf(err error) (int, string) {
 	var e *Error
-	switch {
-	case errors.As(err, &e):
+	if errors.As(err, &e) {
 		return e.Status, e.Detail
-	case errors.Is(err, atlas.ErrNotFound):
+	}
+	switch answer.KindOf(err) {
+	case answer.Invalid:
+		return http.StatusBadRequest, err.Error()
+	case answer.NotFound:
 		return http.StatusNotFound, err.Error()
+	case answer.Ambiguous:
+		return http.StatusConflict, err.Error()
+	case answer.Unavailable:
+		return http.StatusServiceUnavailable, err.Error()
+	case answer.TooLarge:
+		return http.StatusRequestEntityTooLarge, err.Error()
 	}
 	return http.StatusInternalServerError, "internal error; the server log has the details"
 }
 
-// problem is an RFC 9457 problem details object.
+// problem is an RFC 9457 problem details object. Choices, an extension
+// member, lists what an ambiguous name could mean (status 409).
 type problem struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail"`
-	Instance string `json:"instance,omitempty"`
+	Type     string          `json:"type"`
+	Title    string          `json:"title"`
+	Status   int             `json:"status"`
+	Detail   string          `json:"detail"`
+	Instance string          `json:"instance,omitempty"`
+	Choices  []answer.Choice `json:"choices,omitempty"`
 }
+
+// maxEcho bounds how much of a request path a problem document repeats.
+const maxEcho = 200
 
 // writeProblem sends err as application/problem+json.
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	status, detail := statusOf(err)
 	s.logError(r, status, err)
 	body, _ := json.Marshal(problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
-		Detail: detail, Instance: r.URL.Path})
+		Detail: detail, Instance: clipEcho(r.URL.Path), Choices: answer.ChoicesOf(err)})
 	h := w.Header()
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Cache-Control", "no-store")
@@ -139,4 +154,17 @@ func (s *Server) started(w http.ResponseWriter, r *http.Request, err error) bool
 	s.log.LogAttrs(r.Context(), slog.LevelWarn, "response failed after it started",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	return true
+}
+
+// clipEcho shortens client input that a response repeats, so that a
+// long bad path or value is echoed at most once and briefly.
+func clipEcho(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	cut := maxEcho
+	for cut > 0 && s[cut]&0xc0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -3,10 +3,8 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 )
@@ -43,13 +41,16 @@ func TestErrorAfterResponseStarted(t *testing.T) {
 	}
 }
 
-// TestReadBulkLongLine: a line too long to scan is an error, not the
-// silent end of the list. (The bulk form joins a pasted list and a file,
-// so its text can hold a line longer than the body limit.)
-func TestReadBulkLongLine(t *testing.T) {
-	text := "52.80.0.1\n" + strings.Repeat("x", maxBulkBody+1) + "\n3.0.5.7\n"
-	if got, err := readBulk(strings.NewReader(text), "text/plain"); err == nil {
-		t.Errorf("readBulk = %q, nil; want an error", got)
+// TestBulkLongLine: a line too long to read is reported as a bad input
+// in its place, not the silent end of the list.
+func TestBulkLongLine(t *testing.T) {
+	s := newTestServer(t, true)
+	text := "52.80.0.1\n" + strings.Repeat("x", 100<<10) + "\n3.0.5.7\n"
+	r := do(t, s, "POST", "/v1/bulk?format=jsonl&fields=region", "text/plain", text)
+	lines := strings.Split(strings.TrimSpace(r.body), "\n")
+	if r.status != 200 || len(lines) != 3 || !strings.Contains(lines[1], `"error":"line is longer than`) ||
+		!strings.Contains(lines[2], `"input":"3.0.5.7"`) || len(r.body) > 2000 {
+		t.Errorf("status %d, %d lines:\n%.2000s", r.status, len(lines), r.body)
 	}
 }
 
@@ -63,18 +64,4 @@ func TestMetricsMethodsBounded(t *testing.T) {
 	body := get(t, s, "/metrics", http.StatusOK).body
 	wantContains(t, body, `cloudatlas_http_requests_total{route="/",method="OTHER",code="404"} 50`)
 	wantNotContains(t, body, `method="M1"`)
-}
-
-// TestFeedHistoryWithoutStore: the feed history is read when the range
-// data is loaded; a GET neither opens nor recreates the store.
-func TestFeedHistoryWithoutStore(t *testing.T) {
-	s := newTestServer(t, true)
-	if err := os.RemoveAll(s.cfg.DataDir); err != nil {
-		t.Fatal(err)
-	}
-	r := get(t, s, "/v1/feeds?feed=aws", http.StatusOK)
-	wantContains(t, r.body, `"history":[{"id":`)
-	if _, err := os.Stat(s.cfg.DataDir); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("GET /v1/feeds?feed=aws recreated the data dir (stat: %v)", err)
-	}
 }

@@ -24,13 +24,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
 
 // Config is what a [Server] needs.
 type Config struct {
-	// DataDir is the data directory holding the range store and index.
-	DataDir string
+	// Load returns the range data to answer from; required.
+	Load Loader
 	// Atlas is the curated graph; required.
 	Atlas *atlas.Atlas
 	// Logger receives access logs and errors; nil discards them.
@@ -53,8 +54,8 @@ type Server struct {
 	assets  *assets
 	openapi []byte
 	metrics *metrics
-	whois   *whoisCache
-	bufs    sync.Pool // *[]byte response buffers of the address API
+	join    *answer.Joiner // the one join, with its memo of place answers
+	bufs    sync.Pool      // *[]byte response buffers of the address API
 	handler http.Handler
 }
 
@@ -63,6 +64,9 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	if cfg.Atlas == nil {
 		return nil, errors.New("web: config has no atlas")
+	}
+	if cfg.Load == nil {
+		return nil, errors.New("web: config has no range data loader")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -74,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Timeout = 10 * time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, atlas: cfg.Atlas,
-		metrics: newMetrics(), whois: newWhoisCache(cfg.Atlas)}
+		metrics: newMetrics(), join: answer.New(cfg.Atlas)}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -86,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.bufs.New = func() any { b := make([]byte, 0, 16<<10); return &b }
-	s.state.Store(&lookupState{})
+	s.state.Store(&lookupState{RangeData: &RangeData{}})
 	s.handler = s.routes()
 	return s, nil
 }

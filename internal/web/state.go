@@ -6,39 +6,64 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/cloudatlas/cloudatlas/internal/index"
-	"github.com/cloudatlas/cloudatlas/internal/lpm"
-	"github.com/cloudatlas/cloudatlas/internal/store"
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 )
 
-// lookupState is the range data the server answers from. It is never
-// modified after it is stored; [Server.Reload] replaces it whole.
+// Loader returns the range data the server answers from. The server
+// calls it at start and whenever new data may have arrived; it knows
+// nothing of where the data lives (the command line's serve reads a
+// data directory's store and index).
+type Loader func(ctx context.Context) (*RangeData, error)
+
+// RangeData is the range data the server answers from, with its
+// provenance. It is never modified after a Loader returns it.
+type RangeData struct {
+	// Ranges answers lookups; nil when no feed is loaded yet.
+	Ranges            answer.Ranges
+	Records, Prefixes int
+	// Current is the snapshot in use per feed; History every snapshot
+	// kept per feed, oldest first.
+	Current []Snapshot
+	History map[string][]Snapshot
+}
+
+// Snapshot is one stored snapshot of a feed, without its records.
+type Snapshot struct {
+	ID           int64
+	Feed         string
+	UpstreamID   string
+	UpstreamDate time.Time // zero when the feed has no date of its own
+	SHA256       string
+	Fetched      time.Time
+	V4, V6       int
+	Records      int
+}
+
+// lookupState is the range data in use, with when it was loaded. It is
+// never modified after it is stored; [Server.Reload] replaces it whole.
 type lookupState struct {
-	table     *lpm.Table // nil when no range data is loaded
-	snapshots []store.SnapshotInfo
-	history   map[string][]store.SnapshotInfo // every stored snapshot by feed, oldest first
-	records   int
-	prefixes  int
-	loaded    time.Time
+	*RangeData
+	loaded time.Time
 }
 
 // ready reports whether addresses can be attributed.
-func (st *lookupState) ready() bool { return st.table != nil }
+func (st *lookupState) ready() bool { return st.Ranges != nil }
 
-// Reload reads the current snapshots from the data directory, builds a
-// new lookup table and swaps it in. Requests in flight keep the table
-// they started with. Without any range data the server keeps serving
-// the atlas and reports the missing data.
+// Reload asks the loader for the range data and swaps it in. Requests in
+// flight keep the data they started with. Without any range data the
+// server keeps serving the atlas and reports the missing data.
 func (s *Server) Reload(ctx context.Context) error {
 	start := time.Now()
-	st, err := loadState(ctx, s.cfg.DataDir)
+	d, err := s.cfg.Load(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("web: reload: %w", err)
 	}
-	st.loaded = s.now()
-	s.state.Store(st)
-	s.log.Info("range data loaded", slog.Int("snapshots", len(st.snapshots)),
-		slog.Int("records", st.records), slog.Int("prefixes", st.prefixes),
+	if d == nil {
+		d = &RangeData{}
+	}
+	s.state.Store(&lookupState{RangeData: d, loaded: s.now()})
+	s.log.Info("range data loaded", slog.Int("snapshots", len(d.Current)),
+		slog.Int("records", d.Records), slog.Int("prefixes", d.Prefixes),
 		slog.Duration("took", time.Since(start)))
 	return nil
 }
@@ -46,34 +71,8 @@ func (s *Server) Reload(ctx context.Context) error {
 // Ready reports whether range data is loaded.
 func (s *Server) Ready() bool { return s.state.Load().ready() }
 
-// loadState opens the store in dir and builds the lookup table of its
-// current snapshots.
-func loadState(ctx context.Context, dir string) (*lookupState, error) {
-	db, err := store.Open(ctx, dir)
-	if err != nil {
-		return nil, fmt.Errorf("web: reload: %w", err)
-	}
-	defer db.Close()
-	cur, err := db.Current(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("web: reload: %w", err)
-	}
-	ix, err := index.Open(ctx, db, dir)
-	if err != nil {
-		return nil, fmt.Errorf("web: reload: %w", err)
-	}
-	st := &lookupState{snapshots: cur, history: map[string][]store.SnapshotInfo{}}
-	for _, c := range cur {
-		if st.history[c.Feed], err = db.History(ctx, c.Feed); err != nil {
-			return nil, fmt.Errorf("web: reload: %w", err)
-		}
-	}
-	if ix.Empty() {
-		return st, nil
-	}
-	if st.table, err = ix.Table(); err != nil {
-		return nil, fmt.Errorf("web: reload: %w", err)
-	}
-	st.records, st.prefixes = st.table.Len()
-	return st, nil
+// entityRef names an entity in API answers.
+type entityRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }

@@ -1,4 +1,4 @@
-package query
+package answer
 
 import (
 	"net/netip"
@@ -17,7 +17,8 @@ func TestParse(t *testing.T) {
 		{in: "52.80.0.1", addr: "52.80.0.1"},
 		{in: "  52.80.0.1\t", addr: "52.80.0.1"},
 		{in: "::ffff:52.80.0.1", addr: "52.80.0.1"},
-		{in: "fe80::1%eth0", addr: "fe80::1"},
+		{in: "fe80::1%eth0", bad: true},
+		{in: "::ffff:1.0.0.0/95", bad: true},
 		{in: "52.80.0.0/16", addr: "52.80.0.0", prefix: "52.80.0.0/16"},
 		{in: "52.80.1.2/16", addr: "52.80.0.0", prefix: "52.80.0.0/16"},
 		{in: "52.80.0.1/32", addr: "52.80.0.1"},
@@ -68,7 +69,7 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func TestResolve(t *testing.T) {
+func TestFind(t *testing.T) {
 	src := &lpm.Source{Feed: "f", Tier: ranges.TierOfficial}
 	recs := []ranges.Record{
 		{Prefix: netip.MustParsePrefix("10.0.0.0/8")},
@@ -88,18 +89,18 @@ func TestResolve(t *testing.T) {
 		return out
 	}
 	q, _ := Parse("10.1.2.3")
-	if got := prefixes(Resolve(tbl, q, 0, nil)); !slices.Equal(got, []string{"10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/8"}) {
+	if got := prefixes(Find(tbl, q, 0, nil)); !slices.Equal(got, []string{"10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/8"}) {
 		t.Errorf("address: %v", got)
 	}
 	q, _ = Parse("10.1.0.0/16")
-	if got := prefixes(Resolve(tbl, q, 0, nil)); !slices.Equal(got, []string{"10.1.0.0/16", "10.0.0.0/8", "10.1.2.0/24 within", "10.1.3.0/24 within"}) {
+	if got := prefixes(Find(tbl, q, 0, nil)); !slices.Equal(got, []string{"10.1.0.0/16", "10.0.0.0/8", "10.1.2.0/24 within", "10.1.3.0/24 within"}) {
 		t.Errorf("prefix: %v", got)
 	}
-	if got := prefixes(Resolve(tbl, q, 1, nil)); !slices.Equal(got, []string{"10.1.0.0/16", "10.0.0.0/8", "10.1.2.0/24 within"}) {
+	if got := prefixes(Find(tbl, q, 1, nil)); !slices.Equal(got, []string{"10.1.0.0/16", "10.0.0.0/8", "10.1.2.0/24 within"}) {
 		t.Errorf("prefix, limit 1: %v", got)
 	}
 	q, _ = Parse("192.0.2.1")
-	if got := Resolve(tbl, q, 0, make([]Found, 3)); len(got) != 0 {
+	if got := Find(tbl, q, 0, make([]Found, 3)); len(got) != 0 {
 		t.Errorf("miss must reuse and empty the buffer: %v", got)
 	}
 }

@@ -1,0 +1,50 @@
+package answer
+
+import (
+	"net/netip"
+
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
+)
+
+// Ranges is the range data a query is looked up in: the lookup table of
+// every loaded feed ([lpm.Table]), or a scan of the index file for a few
+// addresses from a cold process.
+type Ranges interface {
+	// Lookup returns every range containing a, most specific first.
+	Lookup(a netip.Addr) []lpm.Match
+	// Covering returns every range containing p, most specific first.
+	Covering(p netip.Prefix) []lpm.Match
+	// Within yields the ranges inside p until yield returns false.
+	Within(p netip.Prefix, yield func(lpm.Match) bool)
+}
+
+// Found is one match of a query: the range contains the query, or (for a
+// CIDR query) lies within it.
+type Found struct {
+	lpm.Match
+	Within bool
+}
+
+// Find appends to buf[:0] every match of q in r: for an address, the
+// ranges that contain it, most specific first; for a prefix, those that
+// contain it and then at most limit of those inside it (no bound when
+// limit is 0).
+func Find(r Ranges, q Query, limit int, buf []Found) []Found {
+	buf = buf[:0]
+	if !q.IsPrefix() {
+		for _, m := range r.Lookup(q.Addr) {
+			buf = append(buf, Found{Match: m})
+		}
+		return buf
+	}
+	for _, m := range r.Covering(q.Prefix) {
+		buf = append(buf, Found{Match: m})
+	}
+	n := 0
+	r.Within(q.Prefix, func(m lpm.Match) bool {
+		buf = append(buf, Found{Match: m, Within: true})
+		n++
+		return limit == 0 || n < limit
+	})
+	return buf
+}

@@ -1,0 +1,372 @@
+package answer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// chunkSize is how much input one worker takes at a time.
+const chunkSize = 64 << 10
+
+// Options says how [Joiner.Stream] reads its input and writes its
+// output. The zero value reads one input per line and writes the
+// default fields as JSON Lines.
+type Options struct {
+	Format string  // jsonl (default), csv or table
+	Fields []Field // default: DefaultFields
+	All    bool    // csv and table: one row per match, not per input
+	// Column, when set, reads the inputs from this column of CSV input:
+	// a 1-based number, or the name of a column of the header row.
+	Column string
+	AsOf   time.Time // the day atlas fields are answered for
+	// Within bounds the ranges listed inside one CIDR input (0: none).
+	Within int
+	// MaxMatches and MaxBytes bound the whole output: the matches
+	// written and the bytes written (0: none). Over either, Stream stops
+	// with an error of kind [TooLarge] that names the limit.
+	MaxMatches, MaxBytes int
+	// Name names the input in messages, e.g. a file name or "stdin".
+	Name string
+	// Bad is called, in input order, for each input that is not looked
+	// up (not an address, too long, no such column); the input still
+	// gets its row, with the error field set.
+	Bad func(line int, text string, err error)
+}
+
+// Summary counts what a stream held.
+type Summary struct {
+	Inputs    int // lines or cells with an input (blank lines and # comments excluded)
+	Bad       int // inputs that were not looked up
+	Unmatched int // inputs looked up with no match
+	Matches   int // matches written
+}
+
+// chunk is a run of whole input lines, or of inputs taken from a CSV
+// column, and what became of them.
+type chunk struct {
+	seq   int
+	text  string // whole lines, newline-terminated except perhaps the last
+	line  int    // number of the first line of text
+	items []item // inputs taken from a CSV column, instead of text
+	out   []byte
+	bad   []badLine
+	sum   Summary
+}
+
+// item is one input taken from a CSV column, or a line that could not
+// give one (err set).
+type item struct {
+	line int
+	text string
+	err  error
+}
+
+type badLine struct {
+	line int
+	text string
+	err  error
+}
+
+// errLineTooLong is the error of an input line longer than [MaxInput].
+var errLineTooLong = &Error{Kind: Invalid, Msg: fmt.Sprintf("line is longer than %d bytes; skipped", MaxInput)}
+
+// Stream answers every input of in against r and writes one result per
+// input, in input order, to out: the rows of opt.Format with
+// opt.Fields. Blank lines and lines starting with # are skipped. The
+// work is spread over every core. Bad inputs are reported to opt.Bad
+// and written with their error; they do not stop the stream.
+func (j *Joiner) Stream(ctx context.Context, r Ranges, in io.Reader, out io.Writer, opt Options) (Summary, error) {
+	if opt.Format == "" {
+		opt.Format = FormatJSONL
+	}
+	if opt.Fields == nil {
+		var err error
+		if opt.Fields, err = SelectFields("", opt.Format); err != nil {
+			return Summary{}, err
+		}
+	}
+	var pv *placeView
+	if NeedsAtlas(opt.Fields) {
+		if j == nil || j.atlas == nil {
+			return Summary{}, errors.New("answer: an atlas field was selected but no atlas is loaded")
+		}
+		pv = j.view(opt.AsOf)
+	}
+	enc, err := newEncoder(opt.Format, opt.Fields, opt.All, pv)
+	if err != nil {
+		return Summary{}, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := &stream{opt: opt, r: r, enc: enc}
+	return s.run(ctx, cancel, in, out)
+}
+
+// stream is one run of [Joiner.Stream].
+type stream struct {
+	opt Options
+	r   Ranges
+	enc encoder
+	sum Summary
+}
+
+func (s *stream) run(ctx context.Context, cancel func(), in io.Reader, out io.Writer) (Summary, error) {
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *chunk, 2*workers)
+	done := make(chan *chunk, 2*workers)
+	// Output buffers go round: a fresh one per chunk would make the
+	// kernel zero a new page for every byte written.
+	free := make(chan []byte, 4*workers+2)
+	var readErr error
+	go func() {
+		defer close(jobs)
+		if s.opt.Column != "" {
+			readErr = readColumn(ctx, in, s.opt.Column, jobs)
+		} else {
+			readErr = readChunks(ctx, in, jobs)
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			enc := s.enc.clone()
+			var buf []Found
+			for c := range jobs {
+				select {
+				case c.out = <-free:
+				default:
+				}
+				buf = s.process(c, enc, buf)
+				done <- c
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	werr := s.collect(done, out, free, cancel)
+	if werr == nil && readErr != nil && !errors.Is(readErr, context.Canceled) {
+		return s.sum, readErr
+	}
+	if werr == nil && ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.Canceled) {
+		return s.sum, ctx.Err()
+	}
+	return s.sum, werr
+}
+
+// collect writes finished chunks in sequence. After an error it cancels
+// the stream and keeps draining so that the workers can finish.
+func (s *stream) collect(done <-chan *chunk, w io.Writer, free chan<- []byte, cancel func()) error {
+	var werr error
+	if h := s.enc.header(nil); len(h) > 0 {
+		_, werr = w.Write(h)
+	}
+	written := len(s.enc.header(nil))
+	pending := map[int]*chunk{}
+	next := 0
+	for c := range done {
+		pending[c.seq] = c
+		for c, ok := pending[next]; ok; c, ok = pending[next] {
+			delete(pending, next)
+			next++
+			if werr != nil {
+				continue
+			}
+			s.add(c)
+			written += len(c.out)
+			werr = s.budget(written)
+			if werr == nil && len(c.out) > 0 {
+				_, werr = w.Write(c.out)
+			}
+			if werr != nil {
+				cancel()
+			}
+			select {
+			case free <- c.out[:0]:
+			default:
+			}
+		}
+	}
+	return werr
+}
+
+// add counts c and reports its bad lines.
+func (s *stream) add(c *chunk) {
+	s.sum.Inputs += c.sum.Inputs
+	s.sum.Bad += c.sum.Bad
+	s.sum.Unmatched += c.sum.Unmatched
+	s.sum.Matches += c.sum.Matches
+	if s.opt.Bad != nil {
+		for _, b := range c.bad {
+			s.opt.Bad(b.line, b.text, b.err)
+		}
+	}
+}
+
+// budget checks the output limits.
+func (s *stream) budget(written int) error {
+	if m := s.opt.MaxMatches; m > 0 && s.sum.Matches > m {
+		return TooLargef("the answer lists more than %d matches (the limit per request); "+
+			"split the input into smaller requests, or use narrower CIDR prefixes", m)
+	}
+	if m := s.opt.MaxBytes; m > 0 && written > m {
+		return TooLargef("the answer is larger than %d bytes (the limit per request); "+
+			"split the input into smaller requests, or ask for fewer fields", m)
+	}
+	return nil
+}
+
+// readChunks splits in into chunks of whole lines. A line longer than
+// [MaxInput] is sent as a bad line of its own and skipped without
+// growing any buffer. A leading UTF-8 byte order mark is dropped.
+func readChunks(ctx context.Context, in io.Reader, jobs chan<- *chunk) error {
+	buf := make([]byte, chunkSize+MaxInput)
+	have := 0 // bytes of buf holding a partial line carried over
+	seq, line := 0, 1
+	first := true
+	send := func(c *chunk) bool {
+		c.seq = seq
+		seq++
+		select {
+		case jobs <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		n, err := io.ReadFull(in, buf[have:])
+		end := have + n
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			return err
+		}
+		start := 0
+		if first {
+			first = false
+			if bytes.HasPrefix(buf[:end], utf8BOM) {
+				start = len(utf8BOM)
+			}
+		}
+		cut := end
+		if !eof {
+			cut = bytes.LastIndexByte(buf[:end], '\n') + 1
+		}
+		if cut == 0 { // no newline in a full buffer: one line too long
+			text := clip(string(buf[start:min(end, start+80)])) + "..."
+			if !send(&chunk{items: []item{{line: line, text: text, err: errLineTooLong}}}) {
+				return ctx.Err()
+			}
+			rest, err := skipLine(in)
+			if err != nil {
+				return err
+			}
+			line++
+			if rest == nil {
+				return nil
+			}
+			have = copy(buf, rest)
+			continue
+		}
+		if cut > start {
+			text := string(buf[start:cut]) // the one copy: workers keep the text
+			if !send(&chunk{text: text, line: line}) {
+				return ctx.Err()
+			}
+			line += strings.Count(text, "\n")
+		}
+		have = copy(buf, buf[cut:end])
+		if eof {
+			return nil
+		}
+	}
+}
+
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
+// skipLine reads in up to and including the next newline, and returns
+// what was read after it (nil at the end of input).
+func skipLine(in io.Reader) ([]byte, error) {
+	var b [4096]byte
+	for {
+		n, err := in.Read(b[:])
+		if i := bytes.IndexByte(b[:n], '\n'); i >= 0 {
+			return bytes.Clone(b[i+1 : n]), nil
+		}
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// process answers every input of c.
+func (s *stream) process(c *chunk, enc encoder, buf []Found) []Found {
+	// Output runs to several times the input; growing it by doubling
+	// would copy every byte a few times over.
+	if want := 8 * (len(c.text) + 16*len(c.items)); cap(c.out) < want {
+		c.out = make([]byte, 0, want)
+	}
+	for _, it := range c.items {
+		buf = s.one(c, enc, it.line, it.text, it.err, buf)
+	}
+	text, line := c.text, c.line
+	for len(text) > 0 {
+		var l string
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			l, text = text[:i], text[i+1:]
+		} else {
+			l, text = text, ""
+		}
+		n := line
+		line++
+		l = strings.TrimSpace(l)
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		var err error
+		if len(l) > MaxInput {
+			l, err = clip(l), errLineTooLong
+		}
+		buf = s.one(c, enc, n, l, err, buf)
+	}
+	c.out = enc.finish(c.out, c.seq == 0)
+	return buf
+}
+
+// one answers one input and appends its rows to c.out.
+func (s *stream) one(c *chunk, enc encoder, line int, text string, err error, buf []Found) []Found {
+	c.sum.Inputs++
+	if err == nil {
+		var q Query
+		if q, err = Parse(text); err == nil {
+			buf = Find(s.r, q, s.opt.Within, buf)
+			c.sum.Matches += len(buf)
+			if len(buf) == 0 {
+				c.sum.Unmatched++
+			}
+			c.out = enc.append(c.out, q.Input, buf, nil)
+			return buf
+		}
+		text = q.Input
+	}
+	c.sum.Bad++
+	c.bad = append(c.bad, badLine{line, clip(text), err})
+	c.out = enc.append(c.out, clip(text), nil, err)
+	return buf
+}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/cloudatlas/cloudatlas/internal/dataset"
+	"github.com/cloudatlas/cloudatlas/internal/store"
+	"github.com/cloudatlas/cloudatlas/internal/web"
+)
+
+// RangeLoader returns the web server's loader of the range data in the
+// data directory dir: the store's current snapshots, their history and
+// the lookup table built from the index file (see [dataset.Load]).
+func RangeLoader(dir string) web.Loader {
+	return func(ctx context.Context) (*web.RangeData, error) {
+		l, err := dataset.Load(ctx, dir)
+		if err != nil {
+			return nil, err
+		}
+		d := &web.RangeData{Current: webSnapshots(l.Current), History: map[string][]web.Snapshot{}}
+		for feed, h := range l.History {
+			d.History[feed] = webSnapshots(h)
+		}
+		if l.Table != nil {
+			d.Ranges = l.Table
+			d.Records, d.Prefixes = l.Table.Len()
+		}
+		return d, nil
+	}
+}
+
+func webSnapshots(in []store.SnapshotInfo) []web.Snapshot {
+	out := make([]web.Snapshot, len(in))
+	for i, c := range in {
+		out[i] = web.Snapshot{ID: c.ID, Feed: c.Feed, UpstreamID: c.UpstreamID, UpstreamDate: c.UpstreamDate,
+			SHA256: c.SHA256, Fetched: c.Fetched, V4: c.V4, V6: c.V6, Records: c.Records}
+	}
+	return out
+}

@@ -1,0 +1,140 @@
+// Package dataset opens the range data of a data directory for lookups:
+// the compiled index file when it is current, else the store. It is the
+// one place where the command line and the server's loader meet the
+// store and the index file; the join ([answer]) and the web server see
+// only [answer.Ranges].
+package dataset
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"path/filepath"
+
+	"github.com/cloudatlas/cloudatlas/internal/answer"
+	"github.com/cloudatlas/cloudatlas/internal/index"
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/store"
+)
+
+// OpenIndex returns the current range index of the data dir: the index
+// file when there is one, else rebuilt from the store. With no feed
+// loaded it fails with an error of kind [answer.Unavailable].
+func OpenIndex(ctx context.Context, dir string) (*index.Index, error) {
+	if ix, err := index.Read(filepath.Join(dir, index.File)); err == nil && !ix.Empty() {
+		return ix, nil
+	}
+	db, err := store.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	ix, err := index.Open(ctx, db, dir)
+	if err != nil {
+		return nil, err
+	}
+	if ix.Empty() {
+		return nil, answer.Unavailablef(index.ErrEmpty, "%v", index.ErrEmpty)
+	}
+	return ix, nil
+}
+
+// Scanner returns ranges that answer address lookups by scanning ix,
+// decoding only the records that match: for a few addresses from a cold
+// process that is faster than building the table. Prefix lookups build
+// the table on first use. Err reports a decoding failure.
+func Scanner(ix *index.Index) *Scan { return &Scan{ix: ix} }
+
+// Scan is the ranges of [Scanner].
+type Scan struct {
+	ix  *index.Index
+	tbl *lpm.Table
+	err error
+}
+
+// Lookup returns every range containing a, most specific first.
+func (s *Scan) Lookup(a netip.Addr) []lpm.Match {
+	ms, err := s.ix.Scan(a)
+	s.fail(err)
+	return ms
+}
+
+// Covering returns every range containing p: those containing its first
+// address that are no longer than p.
+func (s *Scan) Covering(p netip.Prefix) []lpm.Match {
+	var out []lpm.Match
+	for _, m := range s.Lookup(p.Addr()) {
+		if m.Record.Prefix.Bits() <= p.Bits() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Within yields the ranges inside p, from the table built on first use.
+func (s *Scan) Within(p netip.Prefix, yield func(lpm.Match) bool) {
+	if s.tbl == nil && s.err == nil {
+		tbl, err := s.ix.Table()
+		s.fail(err)
+		s.tbl = tbl
+	}
+	if s.tbl != nil {
+		s.tbl.Within(p, yield)
+	}
+}
+
+// Err returns the first error met while scanning.
+func (s *Scan) Err() error { return s.err }
+
+func (s *Scan) fail(err error) {
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+}
+
+// Snapshots is the provenance of the loaded range data: the snapshot in
+// use per feed, and every stored snapshot per feed, oldest first.
+type Snapshots struct {
+	Current []store.SnapshotInfo
+	History map[string][]store.SnapshotInfo
+}
+
+// Loaded is everything a long-running server needs of a data dir.
+type Loaded struct {
+	Table *lpm.Table // nil when no feed is loaded
+	Snapshots
+}
+
+// Load opens the store of dir and builds the lookup table of its current
+// snapshots, with their history.
+func Load(ctx context.Context, dir string) (*Loaded, error) {
+	db, err := store.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	cur, err := db.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(ctx, db, dir)
+	if err != nil {
+		return nil, err
+	}
+	l := &Loaded{Snapshots: Snapshots{Current: cur, History: map[string][]store.SnapshotInfo{}}}
+	for _, c := range cur {
+		if l.History[c.Feed], err = db.History(ctx, c.Feed); err != nil {
+			return nil, err
+		}
+	}
+	if ix.Empty() {
+		return l, nil
+	}
+	if l.Table, err = ix.Table(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// IsEmpty reports whether err says that no range data is loaded.
+func IsEmpty(err error) bool { return errors.Is(err, index.ErrEmpty) }
