@@ -14,8 +14,8 @@ type Place struct {
 
 // Whois answers for target at asOf: target is an entity id, or a name,
 // Chinese name or alias naming exactly one entity (see [Atlas.Resolve]).
-// The entity must be a region, partition, provider, data center or
-// organisation.
+// The entity must be a region, partition, provider, data center,
+// organisation or autonomous system.
 func (a *Atlas) Whois(target string, asOf time.Time) (*Answer, error) {
 	e, err := a.Resolve(target)
 	if err != nil {
@@ -55,7 +55,7 @@ func (a *Atlas) WhoisPlace(p Place, asOf time.Time) (*Answer, error) {
 }
 
 // whoisKinds are the kinds whois can answer for.
-var whoisKinds = []string{KindRegion, KindPartition, KindProvider, KindDatacenter, KindOrganisation}
+var whoisKinds = []string{KindRegion, KindPartition, KindProvider, KindDatacenter, KindOrganisation, KindAS}
 
 // whois builds the answer about e.
 func (a *Atlas) whois(query string, e *Entity, t time.Time, notes []string) (*Answer, error) {
