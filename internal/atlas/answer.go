@@ -29,7 +29,7 @@ type Answer struct {
 // OperatorAnswer is an operator of the subject at the instant asked.
 type OperatorAnswer struct {
 	Operator    string   `json:"operator"`
-	Of          string   `json:"of"` // the region, partition, data center or provider operated
+	Of          string   `json:"of"` // the region, partition, data center, provider or AS operated
 	Statement   string   `json:"statement"`
 	Disputed    bool     `json:"disputed,omitempty"`
 	Competitors []string `json:"competitors,omitempty"` // statement ids of competing claims

@@ -89,6 +89,8 @@ func (c *checker) entity(e *Entity) {
 		c.law(e)
 	case KindJurisdiction:
 		c.required(e.Pos, e.fields, map[string]string{"country": e.Country})
+	case KindAS:
+		c.asNumber(e)
 	}
 	c.kindFields(e)
 }

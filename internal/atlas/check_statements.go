@@ -34,6 +34,7 @@ var predicates = map[string][]ends{
 	"brand_of":        {{kinds{KindProvider}, org}},
 	"partition_of":    {{kinds{KindPartition}, kinds{KindProvider}}},
 	"region_of":       {{kinds{KindRegion}, kinds{KindPartition}}},
+	"holds_asn":       {{org, kinds{KindAS}}},
 }
 
 func (c *checker) statements() {

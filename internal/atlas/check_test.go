@@ -12,6 +12,22 @@ import (
 // asserts the exact problems, with file, line and field.
 func TestCheckRules(t *testing.T) {
 	tests := map[string][]string{
+		"asn-numbers": {
+			"atlas.yaml:5: id: AS number 4200000000 is not a public ASN: AS 4200000000-4294967294 are for private use (RFC 6996)",
+			"atlas.yaml:6: id: AS number 0 is not a public ASN: AS 0 is reserved (RFC 7607)",
+			"atlas.yaml:7: id: AS number 23456 is not a public ASN: AS 23456 is AS_TRANS (RFC 6793)",
+			"atlas.yaml:8: id: AS number 64496 is not a public ASN: AS 64496-64511 are for documentation (RFC 5398)",
+			"atlas.yaml:9: id: AS number 65000 is not a public ASN: AS 64512-65534 are for private use (RFC 6996)",
+			"atlas.yaml:10: id: AS number 65535 is not a public ASN: AS 65535 is reserved (RFC 7300)",
+			"atlas.yaml:11: id: AS number 65551 is not a public ASN: AS 65536-65551 are for documentation (RFC 5398)",
+			"atlas.yaml:12: id: AS number 4294967295 is not a public ASN: AS 4294967295 is reserved (RFC 7300)",
+			"atlas.yaml:13: id: AS number \"4294967296\": outside 0..4294967295",
+			"atlas.yaml:14: id: AS number \"AS13335\": want decimal digits only (as/20940, not as/AS20940)",
+			"atlas.yaml:15: id: AS number \"013335\": no leading zeros",
+			"atlas.yaml:16: id: as ids must start with \"as/\"",
+			"atlas.yaml:24: predicate: holds_asn cannot link as to organisation (allowed: organisation -> as)",
+			"atlas.yaml:28: sources: a statement needs at least one source",
+		},
 		"bad-date": {
 			"atlas.yaml:9: from: bad date \"2016-13\" (want YYYY, YYYY-MM or YYYY-MM-DD)",
 		},

@@ -35,7 +35,8 @@ type Reach struct {
 // region, the operates statements on it, else its partition's operators;
 // for a partition, the operates statements on it, else its provider's
 // operators; for a data center, the operates statements on it; for a
-// provider, its brand_of statements. An organisation operates itself
+// provider, its brand_of statements; for an autonomous system, the
+// holds_asn statements on it (the holder runs the network). An organisation operates itself
 // and has no facts.
 func (a *Atlas) Operators(id string, t time.Time) []Fact {
 	e := a.byID[id]
@@ -57,6 +58,8 @@ func (a *Atlas) Operators(id string, t time.Time) []Fact {
 		return a.IncomingAt(id, "operates", t)
 	case KindProvider:
 		return a.StatementsAt(id, "brand_of", t)
+	case KindAS:
+		return a.IncomingAt(id, "holds_asn", t)
 	}
 	return nil
 }

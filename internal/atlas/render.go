@@ -78,8 +78,11 @@ func (r *renderer) operators() {
 	r.printf("\nOperator\n")
 	for _, op := range r.ans.Operators {
 		verb := "operates"
-		if r.ans.Statements[op.Statement].Predicate == "brand_of" {
+		switch r.ans.Statements[op.Statement].Predicate {
+		case "brand_of":
 			verb = "runs the brand"
+		case "holds_asn":
+			verb = "holds"
 		}
 		r.printf("  %s %s %s%s%s%s\n", r.name(op.Operator), verb, op.Of, r.span(op.Statement),
 			disputed(op.Disputed), r.cites(op.Statement))

@@ -13,6 +13,7 @@ const (
 	KindJurisdiction = "jurisdiction"
 	KindLaw          = "law"
 	KindEvent        = "event"
+	KindAS           = "as" // an autonomous system; id as/<number>
 )
 
 // kindPrefix maps each kind to the prefix its ids must start with.
@@ -26,6 +27,7 @@ var kindPrefix = map[string]string{
 	KindJurisdiction: "jurisdiction/",
 	KindLaw:          "law/",
 	KindEvent:        "event/",
+	KindAS:           "as/",
 }
 
 // Pos is where a record was written: file (slash-separated, relative to

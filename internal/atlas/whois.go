@@ -16,8 +16,8 @@ type Place struct {
 
 // Whois answers for target at asOf: target is an entity id, or a name,
 // Chinese name or alias naming exactly one entity (see [Atlas.Resolve]).
-// The entity must be a region, partition, provider, data center or
-// organisation.
+// The entity must be a region, partition, provider, data center,
+// organisation or autonomous system.
 func (a *Atlas) Whois(target string, asOf time.Time) (*Answer, error) {
 	e, err := a.Resolve(target)
 	if err != nil {
@@ -57,7 +57,7 @@ func (a *Atlas) WhoisPlace(p Place, asOf time.Time) (*Answer, error) {
 }
 
 // whoisKinds are the kinds whois can answer for.
-var whoisKinds = []string{KindRegion, KindPartition, KindProvider, KindDatacenter, KindOrganisation}
+var whoisKinds = []string{KindRegion, KindPartition, KindProvider, KindDatacenter, KindOrganisation, KindAS}
 
 // HasWhois reports whether entities of kind have a whois answer (an
 // operator or owners, people and reach); others only have their facts.

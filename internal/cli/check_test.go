@@ -37,7 +37,7 @@ func TestCheckFixture(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	want := "atlas ok: 21 entities, 20 statements, 1 series points, 1 readings\n"
+	want := "atlas ok: 28 entities, 27 statements, 1 series points, 1 readings\n"
 	if out != want {
 		t.Errorf("stdout = %q, want %q", out, want)
 	}
