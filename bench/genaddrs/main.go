@@ -1,15 +1,22 @@
 // Command genaddrs writes N random IPv4 addresses, one per line, for the
-// lookup benchmarks. Half are drawn from common cloud blocks so that the
-// benchmark exercises hits as well as misses; the rest are uniform.
+// lookup benchmarks. By default half are drawn from common cloud blocks
+// and the rest are uniform (mostly misses). With -data-dir, every
+// address is drawn from inside a range of an official feed (hits, as
+// real logs mostly are): a range picked uniformly, then a host in it.
 package main
 
 import (
 	"bufio"
+	"context"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"os"
+
+	"github.com/cloudatlas/cloudatlas/internal/dataset"
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 // blocks are public /8s where cloud providers hold much space.
@@ -18,9 +25,17 @@ var blocks = []byte{3, 13, 15, 18, 20, 34, 35, 40, 44, 47, 52, 54, 104, 129, 130
 func main() {
 	n := flag.Int("n", 1_000_000, "number of addresses")
 	seed := flag.Uint64("seed", 1, "random seed")
+	dir := flag.String("data-dir", "", "draw from the official IPv4 ranges of this data `directory`")
 	flag.Parse()
 	rng := rand.New(rand.NewPCG(*seed, *seed))
 	w := bufio.NewWriter(os.Stdout)
+	if *dir != "" {
+		if err := fromFeeds(w, rng, *dir, *n); err != nil {
+			fmt.Fprintln(os.Stderr, "genaddrs:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	for range *n {
 		var b [4]byte
 		v := rng.Uint32()
@@ -34,4 +49,43 @@ func main() {
 		fmt.Fprintln(os.Stderr, "genaddrs:", err)
 		os.Exit(1)
 	}
+}
+
+// fromFeeds writes n addresses from inside the official IPv4 ranges of
+// the data dir.
+func fromFeeds(w *bufio.Writer, rng *rand.Rand, dir string, n int) error {
+	ix, err := dataset.OpenIndex(context.Background(), dir)
+	if err != nil {
+		return err
+	}
+	sets, err := ix.Sets()
+	if err != nil {
+		return err
+	}
+	var pool []netip.Prefix
+	for _, s := range sets {
+		if s.Source.Tier != ranges.TierOfficial {
+			continue
+		}
+		for _, r := range s.Records {
+			if r.Prefix.Addr().Is4() {
+				pool = append(pool, r.Prefix)
+			}
+		}
+	}
+	if len(pool) == 0 {
+		return fmt.Errorf("%s: no official IPv4 range loaded", dir)
+	}
+	for range n {
+		p := pool[rng.IntN(len(pool))]
+		base := binary.BigEndian.Uint32(p.Addr().AsSlice())
+		host := uint32(0)
+		if bits := 32 - p.Bits(); bits > 0 {
+			host = rng.Uint32() >> (32 - bits)
+		}
+		var b [4]byte
+		binary.BigEndian.PutUint32(b[:], base|host)
+		fmt.Fprintln(w, netip.AddrFrom4(b))
+	}
+	return w.Flush()
 }

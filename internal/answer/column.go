@@ -19,7 +19,7 @@ const itemsPerChunk = 4096
 // name of a header cell (then the first record is the header). Records
 // longer than [MaxInput] and records too short for the column are sent
 // as bad inputs; a quoted field may span lines.
-func readColumn(ctx context.Context, in io.Reader, column string, jobs chan<- *chunk) error {
+func readColumn(ctx context.Context, in io.Reader, column string, send func(*chunk) bool) error {
 	cr := newCSVReader(in)
 	col, byName := -1, false
 	if n, err := strconv.Atoi(column); err == nil && n >= 1 {
@@ -27,17 +27,12 @@ func readColumn(ctx context.Context, in io.Reader, column string, jobs chan<- *c
 	} else {
 		byName = true
 	}
-	seq := 0
 	c := &chunk{}
 	flush := func() bool {
 		if len(c.items) == 0 {
 			return true
 		}
-		c.seq = seq
-		seq++
-		select {
-		case jobs <- c:
-		case <-ctx.Done():
+		if !send(c) {
 			return false
 		}
 		c = &chunk{}

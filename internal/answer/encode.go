@@ -107,10 +107,8 @@ type csvEncoder struct {
 	all   bool
 	table bool // tab-separated cells for a tabwriter, "-" for empty
 	cell  []byte
-	// cache holds, per matched record, its cells for the columns that
-	// depend on the record alone: most of a row is the same every time
-	// a range matches, and formatting it once saves most of the work.
-	cache map[*ranges.Record][][]byte
+	cache []cacheEntry // by lpm.Match.ID
+	arena []byte
 	pv    *placeView
 	r     row // reused: a row handed to the field functions escapes
 }
@@ -155,7 +153,7 @@ func (c *csvEncoder) append(dst []byte, input string, fs []Found, err error) []b
 }
 
 func (c *csvEncoder) row(dst []byte, r *row) []byte {
-	var cached [][]byte
+	var cached *cacheEntry
 	if r.f != nil {
 		cached = c.cached(r)
 	}
@@ -166,7 +164,7 @@ func (c *csvEncoder) row(dst []byte, r *row) []byte {
 		}
 		f := &c.cols[i]
 		if cached != nil && !f.perQuery {
-			dst = append(dst, cached[seg]...)
+			dst = append(dst, c.segment(cached, seg)...)
 			seg++
 			for i+1 < len(c.cols) && !c.cols[i+1].perQuery {
 				i++
@@ -179,33 +177,75 @@ func (c *csvEncoder) row(dst []byte, r *row) []byte {
 	return append(dst, '\n')
 }
 
-// cached returns the record-only cells of r's match, escaped: one
-// segment per maximal run of record-only columns, joined by separators.
-func (c *csvEncoder) cached(r *row) [][]byte {
-	if cs, ok := c.cache[r.f.Record]; ok {
-		return cs
+// cacheEntry locates a record's escaped cells in the encoder's arena:
+// the cells of the columns that depend on the record alone, one segment
+// per maximal run of such columns (the cells of a run joined by
+// separators). The record is kept to check the entry: matches that no
+// table numbered share ID 0.
+type cacheEntry struct {
+	rec        *ranges.Record
+	start, end uint32   // the bytes in arena
+	ends       []uint32 // the end of each segment but the last; nil for one
+}
+
+// segment returns segment i of a cached entry.
+func (c *csvEncoder) segment(e *cacheEntry, i int) []byte {
+	if e.ends == nil {
+		return c.arena[e.start:e.end]
 	}
-	if c.cache == nil {
-		c.cache = make(map[*ranges.Record][][]byte)
+	lo, hi := e.start, e.end
+	if i > 0 {
+		lo = e.ends[i-1]
 	}
-	var segs [][]byte
-	var seg []byte
+	if i < len(e.ends) {
+		hi = e.ends[i]
+	}
+	return c.arena[lo:hi]
+}
+
+// maxArena bounds the bytes of cached cells; when full, caching starts
+// over (a stream over millions of distinct ranges should not grow it).
+const maxArena = 64 << 20
+
+// cached returns the cache entry of r's match, encoding its record-only
+// cells on first use: a log hits the same ranges over and over, and
+// formatting most of a row once saves most of the work. Entries live in
+// a slice indexed by the match's table ID and the bytes in one arena,
+// so a hit touches little memory.
+func (c *csvEncoder) cached(r *row) *cacheEntry {
+	id := int(r.f.ID)
+	if id < len(c.cache) && c.cache[id].rec == r.f.Record {
+		return &c.cache[id]
+	}
+	if id >= len(c.cache) {
+		c.cache = append(c.cache, make([]cacheEntry, id+1-len(c.cache)+len(c.cache)/2)...)
+	}
+	if len(c.arena) > maxArena {
+		c.arena = c.arena[:0]
+		clear(c.cache)
+	}
+	e := cacheEntry{rec: r.f.Record, start: uint32(len(c.arena))}
 	for i, f := range c.cols {
 		if f.perQuery {
 			continue
 		}
 		if i > 0 && !c.cols[i-1].perQuery {
-			seg = append(seg, c.sep())
+			c.arena = append(c.arena, c.sep())
 		}
 		c.cell = f.text(c.cell[:0], r)
-		seg = c.appendCell(seg, c.cell)
+		c.arena = c.appendCell(c.arena, c.cell)
 		if i+1 == len(c.cols) || c.cols[i+1].perQuery {
-			segs = append(segs, seg)
-			seg = nil
+			e.ends = append(e.ends, uint32(len(c.arena)))
 		}
 	}
-	c.cache[r.f.Record] = segs
-	return segs
+	e.end = uint32(len(c.arena))
+	if len(e.ends) <= 1 {
+		e.ends = nil
+	} else {
+		e.ends = e.ends[:len(e.ends)-1]
+	}
+	c.cache[id] = e
+	return &c.cache[id]
 }
 
 func (c *csvEncoder) appendCell(dst, cell []byte) []byte {
@@ -219,7 +259,7 @@ func (c *csvEncoder) appendCell(dst, cell []byte) []byte {
 // leading apostrophe when a spreadsheet would take it for a formula.
 func appendCSV(dst []byte, s []byte) []byte {
 	defuse := len(s) > 0 && isFormulaStart(s[0])
-	quote := bytes.ContainsAny(s, ",\"\n\r")
+	quote := needsQuotes(s)
 	if !quote && !defuse {
 		return append(dst, s...)
 	}
@@ -239,6 +279,17 @@ func appendCSV(dst []byte, s []byte) []byte {
 		dst = append(dst, '"')
 	}
 	return dst
+}
+
+// needsQuotes reports whether a CSV field must be quoted. (A loop: the
+// cells are short, and bytes.ContainsAny builds a set on every call.)
+func needsQuotes(s []byte) bool {
+	for _, c := range s {
+		if c == ',' || c == '"' || c == '\n' || c == '\r' {
+			return true
+		}
+	}
+	return false
 }
 
 // isFormulaStart reports whether a cell starting with c would be read

@@ -31,17 +31,24 @@ type Found struct {
 // limit is 0).
 func Find(r Ranges, q Query, limit int, buf []Found) []Found {
 	buf = buf[:0]
-	if !q.IsPrefix() {
-		for _, m := range r.Lookup(q.Addr) {
-			buf = append(buf, Found{Match: m})
-		}
-		return buf
+	if q.IsPrefix() {
+		return findPrefix(r, q.Prefix, limit, buf)
 	}
-	for _, m := range r.Covering(q.Prefix) {
+	for _, m := range r.Lookup(q.Addr) {
+		buf = append(buf, Found{Match: m})
+	}
+	return buf
+}
+
+// findPrefix is Find for a CIDR query. It is a function of its own
+// because its closure moves buf to the heap, which an address lookup
+// (the common case) must not pay for.
+func findPrefix(r Ranges, p netip.Prefix, limit int, buf []Found) []Found {
+	for _, m := range r.Covering(p) {
 		buf = append(buf, Found{Match: m})
 	}
 	n := 0
-	r.Within(q.Prefix, func(m lpm.Match) bool {
+	r.Within(p, func(m lpm.Match) bool {
 		buf = append(buf, Found{Match: m, Within: true})
 		n++
 		return limit == 0 || n < limit

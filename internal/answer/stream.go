@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -121,16 +122,39 @@ func (s *stream) run(ctx context.Context, cancel func(), in io.Reader, out io.Wr
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *chunk, 2*workers)
 	done := make(chan *chunk, 2*workers)
-	// Output buffers go round: a fresh one per chunk would make the
-	// kernel zero a new page for every byte written.
+	// Output buffers go round, a fixed set of them: the reader gives one
+	// to each chunk, in input order, and the collector takes it back once
+	// written. A fresh buffer per chunk would make the kernel fault in new
+	// pages for every byte written (on the machines measured that cost
+	// more than the lookups), and handing them out in order means the
+	// earliest unwritten chunk always has one.
 	free := make(chan []byte, 4*workers+2)
+	for range cap(free) {
+		free <- nil
+	}
+	seq := 0
+	emit := func(c *chunk) bool {
+		select {
+		case c.out = <-free:
+		case <-ctx.Done():
+			return false
+		}
+		c.seq = seq
+		seq++
+		select {
+		case jobs <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	var readErr error
 	go func() {
 		defer close(jobs)
 		if s.opt.Column != "" {
-			readErr = readColumn(ctx, in, s.opt.Column, jobs)
+			readErr = readColumn(ctx, in, s.opt.Column, emit)
 		} else {
-			readErr = readChunks(ctx, in, jobs)
+			readErr = readChunks(ctx, in, emit)
 		}
 	}()
 	var wg sync.WaitGroup
@@ -141,10 +165,6 @@ func (s *stream) run(ctx context.Context, cancel func(), in io.Reader, out io.Wr
 			enc := s.enc.clone()
 			var buf []Found
 			for c := range jobs {
-				select {
-				case c.out = <-free:
-				default:
-				}
 				buf = s.process(c, enc, buf)
 				done <- c
 			}
@@ -191,10 +211,7 @@ func (s *stream) collect(done <-chan *chunk, w io.Writer, free chan<- []byte, ca
 			if werr != nil {
 				cancel()
 			}
-			select {
-			case free <- c.out[:0]:
-			default:
-			}
+			free <- c.out[:0]
 		}
 	}
 	return werr
@@ -229,21 +246,11 @@ func (s *stream) budget(written int) error {
 // readChunks splits in into chunks of whole lines. A line longer than
 // [MaxInput] is sent as a bad line of its own and skipped without
 // growing any buffer. A leading UTF-8 byte order mark is dropped.
-func readChunks(ctx context.Context, in io.Reader, jobs chan<- *chunk) error {
+func readChunks(ctx context.Context, in io.Reader, send func(*chunk) bool) error {
 	buf := make([]byte, chunkSize+MaxInput)
 	have := 0 // bytes of buf holding a partial line carried over
-	seq, line := 0, 1
+	line := 1
 	first := true
-	send := func(c *chunk) bool {
-		c.seq = seq
-		seq++
-		select {
-		case jobs <- c:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
 	for {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -319,8 +326,8 @@ func skipLine(in io.Reader) ([]byte, error) {
 func (s *stream) process(c *chunk, enc encoder, buf []Found) []Found {
 	// Output runs to several times the input; growing it by doubling
 	// would copy every byte a few times over.
-	if want := 8 * (len(c.text) + 16*len(c.items)); cap(c.out) < want {
-		c.out = make([]byte, 0, want)
+	if want := 12 * (len(c.text) + 16*len(c.items)); cap(c.out) < want {
+		c.out = slices.Grow(c.out[:0], want)
 	}
 	for _, it := range c.items {
 		buf = s.one(c, enc, it.line, it.text, it.err, buf)

@@ -47,6 +47,10 @@ type Set struct {
 type Match struct {
 	Record *ranges.Record
 	Source *Source
+	// ID numbers the record within its table, densely from 0, so that
+	// callers can keep per-record data in a slice instead of a map. It
+	// is 0 for matches that no table built ([Scan]).
+	ID uint32
 }
 
 // compare orders matches: longer prefix first, then better tier, then feed

@@ -193,7 +193,7 @@ func flatten(sets []Set) (all []Match, keys4, keys6 []key) {
 			} else {
 				keys6 = append(keys6, k)
 			}
-			all = append(all, Match{Record: &s.Records[i], Source: s.Source})
+			all = append(all, Match{Record: &s.Records[i], Source: s.Source, ID: uint32(len(all))})
 		}
 	}
 	return all, keys4, keys6
