@@ -36,7 +36,7 @@ func TestBuildKeepsSpecialPrefixesOfAProviderFileForTheGuard(t *testing.T) {
 	f := &Feed{ID: "cloudflare", Provider: "cloudflare", Partition: "cloudflare", Tier: TierOfficial, Parse: ParseList}
 	s, err := f.Build([]Input{
 		{Name: "ips-v4.txt", Data: []byte("104.16.0.0/13\n100.64.0.0/10\n")},
-		{Name: "ips-v6.txt", Data: []byte("2606:4700::/32\nfe80::/10\n")},
+		{Name: "ips-v6.txt", Data: []byte("2606:4700::/32\nfe80::/64\n")},
 	}, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +45,7 @@ func TestBuildKeepsSpecialPrefixesOfAProviderFileForTheGuard(t *testing.T) {
 		t.Fatalf("records %d, warnings %q", len(s.Records), s.Warnings)
 	}
 	if len(s.Special) != 2 || s.Special[0].File != "ips-v4.txt" || s.Special[0].String() != "100.64.0.0/10: inside shared address space (RFC 6598)" ||
-		s.Special[1].File != "ips-v6.txt" || s.Special[1].Prefix != netip.MustParsePrefix("fe80::/10") {
+		s.Special[1].File != "ips-v6.txt" || s.Special[1].Prefix != netip.MustParsePrefix("fe80::/64") {
 		t.Fatalf("special: %+v", s.Special)
 	}
 	s.DropSpecial()
