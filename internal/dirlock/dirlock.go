@@ -117,6 +117,19 @@ func Acquire(ctx context.Context, dir string, timeout time.Duration, waiting fun
 	}
 }
 
+// Held reports whether another writer holds the lock of dir, and who.
+// It is false when the lock cannot be taken for another reason (a
+// read-only directory, where no update can run either).
+func Held(dir string) (Holder, bool) {
+	l, err := TryAcquire(dir)
+	var busy *BusyError
+	if errors.As(err, &busy) {
+		return busy.Holder, true
+	}
+	l.Release()
+	return Holder{}, false
+}
+
 // Release releases the lock.
 func (l *Lock) Release() error {
 	if l == nil || l.f == nil {

@@ -70,6 +70,21 @@ func Invalidate(dir string) error {
 	return nil
 }
 
+// Stamp returns a token that changes whenever the index file of dir is
+// rewritten or marked stale: a server polls it to learn that an update
+// ran, even one that could not write the file.
+func Stamp(dir string) string {
+	path := filepath.Join(dir, File)
+	stamp := func(p string) string {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return "-"
+		}
+		return fmt.Sprintf("%d/%d", fi.ModTime().UnixNano(), fi.Size())
+	}
+	return stamp(path) + " " + stamp(path+staleSuffix)
+}
+
 // marked reports whether the index file at path is marked stale.
 func marked(path string) bool {
 	_, err := os.Lstat(path + staleSuffix)
