@@ -22,6 +22,7 @@ const lowSpace = 1 << 20
 
 // SQLite's primary result codes that a file-system problem produces.
 const (
+	sqliteBusy     = 5
 	sqliteReadOnly = 8
 	sqliteIOErr    = 10
 	sqliteFull     = 13

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -79,7 +80,7 @@ func open(ctx context.Context, path, params string, writable bool) (*DB, error) 
 	}
 	s := &DB{sql: db, path: path}
 	if writable {
-		err = s.migrate(ctx)
+		err = s.migrateWhenFree(ctx)
 	} else {
 		err = s.checkSchema(ctx)
 	}
@@ -101,11 +102,50 @@ func (s *DB) Close() error { return s.sql.Close() }
 // Path returns the database file's path.
 func (s *DB) Path() string { return s.path }
 
+// migrateWhenFree migrates, trying again while another process holds the
+// database: when several processes open a new data dir at once, SQLite
+// answers "database is locked" at once, without waiting, to the ones that
+// arrive while the first switches the file to WAL mode.
+func (s *DB) migrateWhenFree(ctx context.Context) error {
+	start := time.Now()
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		err := s.migrate(ctx)
+		if !isBusy(err) || time.Since(start) > busyTimeout {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// busyTimeout is how long a statement waits for another writer (SQLite's
+// busy_timeout).
+const busyTimeout = 10 * time.Second
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == sqliteBusy
+}
+
 // migrate applies the embedded migrations not yet recorded, each in its
 // own transaction.
 func (s *DB) migrate(ctx context.Context) error {
-	if _, err := s.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// In a transaction that takes the write lock first, so that processes
+	// opening a new data dir at once wait for each other.
+	tx, err := s.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -177,11 +178,12 @@ func (u *Updater) history(ctx context.Context, f *ranges.Feed) []Result {
 	return results
 }
 
-// historyPaths lists every file of dir that matches one of f's globs.
+// historyPaths lists every file of dir that matches one of f's globs,
+// widened to dated names (see [historyGlob]).
 func historyPaths(f *ranges.Feed, dir string) ([]string, error) {
 	var out []string
 	for _, file := range f.Files {
-		m, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(file.Glob)))
+		m, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(historyGlob(file.Glob))))
 		if err != nil {
 			return nil, err
 		}
@@ -189,6 +191,18 @@ func historyPaths(f *ranges.Feed, dir string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// historyGlob widens a feed's glob to the dated names of history files:
+// "github/meta.json" also matches "github/meta.2025-03-01.json". A glob
+// with a wildcard already ("aws/ip-ranges*.json") stays as it is.
+func historyGlob(glob string) string {
+	dir, base := path.Split(glob)
+	if strings.ContainsAny(base, "*?[") {
+		return glob
+	}
+	ext := path.Ext(base)
+	return dir + strings.TrimSuffix(base, ext) + "*" + ext
 }
 
 // datedPath is a history file and the date of the snapshot it holds.

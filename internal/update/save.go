@@ -95,14 +95,14 @@ func (u *Updater) accept(c candidate, cur, same *store.SnapshotInfo) error {
 	if cur == nil || u.Force {
 		return nil
 	}
-	if r := guard.Successor(version(*cur), candidateVersion(c), u.limits()); r != nil {
+	if r := guard.Successor(storedVersion(*cur), candidateVersion(c), u.limits()); r != nil {
 		return r
 	}
 	return nil
 }
 
-// version describes a stored snapshot to the guard.
-func version(si store.SnapshotInfo) guard.Version {
+// storedVersion describes a stored snapshot to the guard.
+func storedVersion(si store.SnapshotInfo) guard.Version {
 	return guard.Version{File: si.Source, Snapshot: si.ID, ID: si.UpstreamID, Date: si.UpstreamDate,
 		SHA256: si.SHA256, Prefixes: si.V4 + si.V6}
 }
