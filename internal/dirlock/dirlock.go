@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -66,14 +67,14 @@ func TryAcquire(dir string) (*Lock, error) {
 	path := filepath.Join(dir, File)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("lock: %w", err)
+		return nil, &fileError{path, err}
 	}
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) {
 			return nil, &BusyError{Path: path, Holder: readHolder(path)}
 		}
-		return nil, fmt.Errorf("lock: %s: %w", path, err)
+		return nil, &fileError{path, err}
 	}
 	// Record the holder; a failure to record (a full disk) does not
 	// weaken the lock, it only makes a waiter's message vaguer.
@@ -142,6 +143,24 @@ func (l *Lock) Release() error {
 	l.f = nil
 	return err
 }
+
+// fileError is a failure to open or lock the lock file.
+type fileError struct {
+	path string
+	err  error
+}
+
+// Error says what the failure is, with its errno name: "lock:
+// /data/update.lock: read-only file system (EROFS)".
+func (e *fileError) Error() string {
+	var errno syscall.Errno
+	if errors.As(e.err, &errno) {
+		return fmt.Sprintf("lock: %s: %s (%s)", e.path, errno.Error(), unix.ErrnoName(errno))
+	}
+	return fmt.Sprintf("lock: %s: %v", e.path, e.err)
+}
+
+func (e *fileError) Unwrap() error { return e.err }
 
 // readHolder reads who holds the lock from the lock file.
 func readHolder(path string) Holder {

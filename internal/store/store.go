@@ -37,8 +37,9 @@ type DB struct {
 }
 
 // Open opens (creating if needed) the store in dir and brings its schema
-// up to date. When dir cannot be written (a read-only mount, say) and the
-// database exists, it opens it read-only: readers can still answer.
+// up to date. When dir cannot be written (a read-only mount, a full disk)
+// and the database exists, it opens it read-only: readers can still
+// answer, and a write fails saying why.
 func Open(ctx context.Context, dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fail(filepath.Dir(dir), "create data dir", err)
@@ -52,12 +53,13 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	if err == nil {
 		return s, nil
 	}
-	if unix.Access(dir, unix.W_OK) == nil || !exists(path) {
+	if !exists(path) || (unix.Access(dir, unix.W_OK) == nil && fsProblem(dir, err) == nil) {
 		return nil, fail(dir, "open "+path, err)
 	}
-	// The directory is not writable: SQLite cannot create the WAL index
-	// beside the database. Read it as it is: with the WAL files of a
-	// writer when they exist, else as an immutable file.
+	// The directory cannot be written (a read-only mount), or the disk is
+	// full and SQLite cannot create or grow the WAL index beside the
+	// database. Read it as it is: a reader answers, a writer fails on its
+	// first write with the reason.
 	var rerr error
 	for _, params := range []string{"mode=ro&_pragma=busy_timeout(10000)", "mode=ro&immutable=1"} {
 		var ro *DB

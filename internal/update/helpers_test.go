@@ -2,6 +2,8 @@ package update
 
 import (
 	"net/netip"
+
+	"github.com/cloudatlas/cloudatlas/internal/guard"
 	"os"
 	"strings"
 	"testing"
@@ -30,4 +32,13 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func findingsOf(p netip.Prefix) []guard.Finding {
+	f, ok := guard.Special(p)
+	if !ok {
+		return nil
+	}
+	f.File = "b"
+	return []guard.Finding{f}
 }

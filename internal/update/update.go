@@ -83,7 +83,7 @@ func (r Report) Failed() int {
 func (u *Updater) Run(ctx context.Context, feeds []*ranges.Feed) (Report, error) {
 	lock, err := dirlock.Acquire(ctx, u.Dir, u.LockTimeout, u.Events.LockWait)
 	if err != nil {
-		return Report{}, fmt.Errorf("update: %w", err)
+		return Report{}, err // names the lock file and its holder
 	}
 	defer lock.Release()
 	var rep Report
