@@ -159,6 +159,8 @@ func TestUpdateOnAFullDisk(t *testing.T) {
 	mnt := testfs.Tmpfs(t, 4<<20)
 	dir := filepath.Join(mnt, "data")
 	mustRun(t, "update", "--data-dir", dir, "--from", "testdata/feeds")
+	// As the issue found it: no index file, and no room to write one.
+	os.Remove(filepath.Join(dir, "index.bin"))
 	filler := testfs.Fill(t, mnt)
 	r := runCmd(t, "", "update", "--data-dir", dir, "--from", "testdata/feeds2", "--feed", "aws")
 	if r.code != 1 || !(strings.Contains(r.stderr, "the disk is full (ENOSPC)") || strings.Contains(r.stderr, "no space left on device (ENOSPC)")) ||
@@ -170,6 +172,10 @@ func TestUpdateOnAFullDisk(t *testing.T) {
 		if out := mustRun(t, args...); !strings.Contains(out, "aws") {
 			t.Fatalf("%v on a full disk:\n%s", args, out)
 		}
+	}
+	if r := runCmd(t, "52.80.0.1\n", "lookup", "--data-dir", dir, "--format", "csv", "--fields", "input,provider,region"); r.code != 0 ||
+		r.stdout != "input,provider,region\n52.80.0.1,aws,cn-north-1\n" {
+		t.Fatalf("lookup on a full disk: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	os.Remove(filler)
 	if out := mustRun(t, "update", "--data-dir", dir, "--from", "testdata/feeds2", "--feed", "aws"); !strings.Contains(out, "saved snapshot") {
