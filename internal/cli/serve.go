@@ -8,15 +8,15 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/data"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/dirlock"
 	"github.com/cloudatlas/cloudatlas/internal/fetch"
 	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/store"
+	"github.com/cloudatlas/cloudatlas/internal/update"
 	"github.com/cloudatlas/cloudatlas/internal/web"
 )
 
@@ -72,13 +72,12 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	return srv.Serve(ctx, ln, *grace)
 }
 
-// watchRanges reloads the server's range data whenever "cloudatlas
-// update" (in any process) has written a new index file: update removes
-// the file before it changes the store and writes it afresh after, so a
-// changed file means a finished update.
+// watchRanges reloads the server's range data whenever an update (in
+// any process) has finished: an update marks the index file stale before
+// it changes the store and rewrites the file after, so a change of
+// either, once no update holds the data directory, means new data.
 func watchRanges(ctx context.Context, log *slog.Logger, srv *web.Server, dir string, every time.Duration) {
-	path := filepath.Join(dir, index.File)
-	last, _ := os.Stat(path)
+	last := index.Stamp(dir)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -87,11 +86,14 @@ func watchRanges(ctx context.Context, log *slog.Logger, srv *web.Server, dir str
 			return
 		case <-t.C:
 		}
-		fi, err := os.Stat(path)
-		if err != nil || (last != nil && fi.ModTime().Equal(last.ModTime()) && fi.Size() == last.Size()) {
+		stamp := index.Stamp(dir)
+		if stamp == last {
 			continue
 		}
-		last = fi
+		if _, running := dirlock.Held(dir); running {
+			continue // reload once it is done
+		}
+		last = stamp
 		if err := srv.Reload(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("reload of new range data failed; the previous data stays in use", slog.Any("err", err))
 		}
@@ -119,7 +121,8 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 }
 
 // bootstrapRanges downloads every feed once, within limit, and swaps the
-// new data in. Failures are logged: the server keeps serving the atlas.
+// new data in. Results and failures are logged: the server keeps serving
+// the atlas whatever happens.
 func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Server, dir string, limit time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
@@ -133,10 +136,17 @@ func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Ser
 	feeds, _ := pickFeeds("")
 	client := fetch.New(min(limit, 30*time.Second))
 	client.Retries = 0
-	quiet := &Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: e.Getenv, Now: e.Now}
-	u := &updater{e: quiet, db: db, dir: dir, client: client, now: e.Now().UTC()}
-	failed := u.all(ctx, feeds)
-	if failed == len(feeds) {
+	u := &update.Updater{Store: db, Dir: dir, Client: client, Now: e.Now, LockTimeout: -1,
+		Events: update.Events{LockWait: func(h dirlock.Holder) {
+			log.Info("waiting for another update of the data directory", slog.String("holder", h.String()))
+		}}}
+	rep, err := u.Run(ctx, feeds)
+	if err != nil {
+		log.Warn("first update failed", slog.Any("err", err))
+		return
+	}
+	logUpdate(log, rep)
+	if rep.Failed() == len(rep.Results) {
 		log.Warn("first update failed for every feed; load ranges with \"cloudatlas update --from DIR\"")
 		return
 	}
@@ -144,5 +154,36 @@ func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Ser
 		log.Warn("reload after first update failed", slog.Any("err", err))
 		return
 	}
-	log.Info("first update done", slog.Int("feeds", len(feeds)), slog.Int("failed", failed))
+	log.Info("first update done", slog.Int("feeds", len(feeds)), slog.Int("failed", rep.Failed()))
+}
+
+// logUpdate logs one record per result of an update: saved, unchanged
+// and skipped feeds at info level, refused and failed ones as warnings.
+func logUpdate(log *slog.Logger, rep update.Report) {
+	for _, r := range rep.Results {
+		attrs := []slog.Attr{slog.String("feed", r.Feed), slog.String("status", r.Status.String())}
+		level := slog.LevelInfo
+		switch r.Status {
+		case update.Saved:
+			s := r.Snapshot
+			attrs = append(attrs, slog.Int64("snapshot", s.ID), slog.Int("v4", s.V4), slog.Int("v6", s.V6),
+				slog.String("upstream_id", s.UpstreamID), slog.Time("upstream_date", s.UpstreamDate))
+		case update.Unchanged, update.Skipped:
+			attrs = append(attrs, slog.String("reason", r.Reason))
+		case update.Refused:
+			level = slog.LevelWarn
+			attrs = append(attrs, slog.String("reason", string(r.Refusal.Reason)), slog.String("file", r.Refusal.File),
+				slog.String("detail", r.Refusal.Detail))
+		case update.Failed:
+			level = slog.LevelWarn
+			attrs = append(attrs, slog.Any("err", r.Err))
+		}
+		if len(r.Warnings) > 0 {
+			attrs = append(attrs, slog.Any("warnings", r.Warnings))
+		}
+		log.LogAttrs(context.Background(), level, "feed update", attrs...)
+	}
+	if rep.Index != nil {
+		log.Warn("index file not written; answering from the store", slog.Any("err", rep.Index))
+	}
 }

@@ -4,11 +4,15 @@
 // answering in milliseconds without querying the database row by row.
 //
 // The file is written to a temporary name and renamed into place, so a
-// reader sees either the old or the new file. An update removes the file
-// before it changes the store ([Invalidate]) and writes it afresh after,
-// so a file that exists is current and a reader can use it without
-// opening the database. Its header lists the snapshot ids it holds;
-// [Open] rebuilds it from the store when they are not the current ones.
+// reader sees either the old or the new file; the old one is never
+// removed first. An update, holding the data directory's lock
+// (internal/dirlock), marks the file stale ([Invalidate]) before it
+// changes the store and writes it afresh after ([Refresh]), so a file
+// without the mark is current and a reader can use it without opening
+// the database ([Read]). Its header lists the snapshot ids it holds;
+// [Open] compiles the index from the store when the file is missing,
+// marked, corrupt or holds other snapshots, and answers from memory when
+// the file cannot be written (a read-only or full disk).
 package index
 
 import (
@@ -22,6 +26,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/cloudatlas/cloudatlas/internal/dirlock"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
 	"github.com/cloudatlas/cloudatlas/internal/store"
@@ -41,37 +46,95 @@ type Index struct {
 	strs []string
 	raw  []rawSet
 	sets []lpm.Set // decoded, in feed precedence order; nil until needed
+	note string    // see [Index.Note]
 }
 
-// Invalidate removes the index file of dir. An update calls it before it
-// changes the store, so that a process killed before the new index is
-// written leaves no stale index behind: the next reader rebuilds it.
-func Invalidate(dir string) error {
-	if err := os.Remove(filepath.Join(dir, File)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("index: %w", err)
-	}
-	return nil
-}
-
-// Open returns the index of the store in dir, from index.bin when it is
-// current, else compiled from the store and saved.
+// Open returns the index of the store in dir: the index file when it
+// holds the current snapshots, else compiled from the store. A compiled
+// index is saved for the next reader when no update is running and the
+// directory can be written; when it cannot be saved, or the file was
+// corrupt, [Index.Note] says so, and the index answers all the same.
 func Open(ctx context.Context, db *store.DB, dir string) (*Index, error) {
 	cur, err := db.Current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	path := filepath.Join(dir, File)
-	if ix, err := Read(path); err == nil && ix.holds(cur) {
-		return ix, nil
+	old, rerr := readFile(path)
+	if rerr == nil && old.holds(cur) {
+		if marked(path) {
+			clearIfIdle(dir)
+		}
+		return old, nil
 	}
 	ix, err := Compile(ctx, db, cur)
 	if err != nil {
 		return nil, err
 	}
-	if err := ix.Write(path); err != nil {
-		return nil, err
+	ix.note = ix.saveIfIdle(ctx, db, dir, cur)
+	if ix.note == "" && errors.Is(rerr, errCorrupt) {
+		ix.note = fmt.Sprintf("index: %s: %v; rebuilt from the store", path, errors.Unwrap(rerr))
 	}
 	return ix, nil
+}
+
+// Refresh brings the index file of dir up to date with the store and
+// clears the mark [Invalidate] left. It is for the holder of the update
+// lock. When the file cannot be written it returns the compiled index
+// with a [*WriteError]: readers then answer from the store.
+func Refresh(ctx context.Context, db *store.DB, dir string) (*Index, error) {
+	cur, err := db.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, File)
+	ix, rerr := readFile(path)
+	if rerr != nil || !ix.holds(cur) {
+		if ix, err = Compile(ctx, db, cur); err != nil {
+			return nil, err
+		}
+		if err := ix.Write(path); err != nil {
+			ix.note = err.Error() + "; answering from the store"
+			return ix, err
+		}
+	}
+	return ix, clearMark(path)
+}
+
+// Note describes, in one line for stderr or a log, why the index was not
+// read from or saved to its file ("index: /data/index.bin: no space left
+// on device (ENOSPC); answering from the store"); "" when all went well.
+func (ix *Index) Note() string { return ix.note }
+
+// saveIfIdle writes ix, compiled from the snapshots cur, to the index
+// file of dir unless an update runs or the store moved on meanwhile. It
+// returns a note when the file could not be written.
+func (ix *Index) saveIfIdle(ctx context.Context, db *store.DB, dir string, cur []store.SnapshotInfo) string {
+	path := filepath.Join(dir, File)
+	l, err := dirlock.TryAcquire(dir)
+	var busy *dirlock.BusyError
+	switch {
+	case errors.As(err, &busy):
+		return fmt.Sprintf("index: %s: out of date while an update runs (%s); answering from the store", path, busy.Holder)
+	case err != nil:
+		return fmt.Sprintf("index: %s: %s; answering from the store", path, describe(err))
+	}
+	defer l.Release()
+	now, err := db.Current(ctx)
+	if err != nil || !sameIDs(now, cur) {
+		return "" // an update finished meanwhile; the next reader saves its index
+	}
+	if err := ix.Write(path); err != nil {
+		return err.Error() + "; answering from the store"
+	}
+	if err := clearMark(path); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func sameIDs(a, b []store.SnapshotInfo) bool {
+	return slices.EqualFunc(a, b, func(x, y store.SnapshotInfo) bool { return x.ID == y.ID })
 }
 
 // holds reports whether ix holds exactly the snapshots cur.
@@ -278,36 +341,16 @@ func entryContains(e []byte, a netip.Addr) bool {
 	return true
 }
 
-// Write saves ix to path atomically.
-func (ix *Index) Write(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".index-*.tmp")
-	if err != nil {
-		return fmt.Errorf("index: write: %w", err)
+// Read loads an index file, checking its frame but decoding no record.
+// It refuses a file that an update has marked stale ([ErrStale]).
+func Read(path string) (*Index, error) {
+	if marked(path) {
+		return nil, fmt.Errorf("index: %s: %w", path, ErrStale)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(ix.data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("index: write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("index: write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("index: write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("index: write %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("index: write: %w", err)
-	}
-	return nil
+	return readFile(path)
 }
 
-// Read loads an index file, checking its frame but decoding no record.
-func Read(path string) (*Index, error) {
+func readFile(path string) (*Index, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)

@@ -37,9 +37,9 @@ func TestBuildMerges(t *testing.T) {
 		}},
 		// Disposable lists repeat prefixes at several lengths; both stay.
 		{"china-asn-lists", "disposable-alibaba.json", []Record{
-			{Prefix: pfx("192.0.2.0/24"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
-			{Prefix: pfx("192.0.2.0/25"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
-			{Prefix: pfx("2001:db8:ab::/48"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
+			{Prefix: pfx("47.74.0.0/15"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
+			{Prefix: pfx("47.74.0.0/16"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
+			{Prefix: pfx("2401:b180::/32"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
 		}},
 	}
 	for _, tt := range tests {

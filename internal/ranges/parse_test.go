@@ -82,9 +82,9 @@ func TestParsers(t *testing.T) {
 			}}},
 		{"ipverse new", ParseIPVerse, "AS45102.aggregated.json", Parsed{
 			Records: []Record{
-				{Prefix: pfx("192.0.2.0/24"), Provider: "alibaba", Partition: "alibaba-cloud", ASN: 45102},
-				{Prefix: pfx("198.51.100.0/23"), Provider: "alibaba", Partition: "alibaba-cloud", ASN: 45102},
-				{Prefix: pfx("2001:db8:ab::/48"), Provider: "alibaba", Partition: "alibaba-cloud", ASN: 45102},
+				{Prefix: pfx("47.74.0.0/15"), Provider: "alibaba", Partition: "alibaba-cloud", ASN: 45102},
+				{Prefix: pfx("8.208.0.0/16"), Provider: "alibaba", Partition: "alibaba-cloud", ASN: 45102},
+				{Prefix: pfx("2401:b180::/32"), Provider: "alibaba", Partition: "alibaba-cloud", ASN: 45102},
 			}}},
 		{"ipverse old", ParseIPVerse, "AS38365.aggregated.json", Parsed{
 			Records: []Record{
@@ -95,9 +95,9 @@ func TestParsers(t *testing.T) {
 		{"disposable", ParseDisposable, "disposable-alibaba.json", Parsed{
 			UpstreamID: "2025-07-04T01:25:02.774376", UpstreamDate: time.Date(2025, 7, 4, 1, 25, 2, 774376000, time.UTC),
 			Records: []Record{
-				{Prefix: pfx("192.0.2.0/24"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
-				{Prefix: pfx("192.0.2.0/25"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
-				{Prefix: pfx("2001:db8:ab::/48"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
+				{Prefix: pfx("47.74.0.0/15"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
+				{Prefix: pfx("47.74.0.0/16"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
+				{Prefix: pfx("2401:b180::/32"), Provider: "alibaba", Partition: "alibaba-cloud", Scope: "AS45102 AS134963"},
 			}}},
 		{"metowolf aliyun", ParseMetowolf, "metowolf/aliyun.txt", Parsed{
 			Records: []Record{

@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/guard"
 )
 
 // Tier ranks how much a record can be trusted. Lower is better.
@@ -87,7 +89,12 @@ type Snapshot struct {
 	// Warnings describes records dropped while building the snapshot
 	// (prefixes in private or documentation space). It is not stored.
 	Warnings []string
-	Records  []Record
+	// Special lists the records of a provider's own (official tier) file
+	// that lie in special-purpose address space. Such a file is refused
+	// by the update guard; forced, the records are dropped
+	// ([Snapshot.DropSpecial]). It is not stored.
+	Special []guard.Finding
+	Records []Record
 }
 
 // PrefixCount returns the number of distinct IPv4 and IPv6 prefixes.

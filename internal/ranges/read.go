@@ -1,7 +1,6 @@
 package ranges
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/guard"
 )
 
 // Input is the content of one feed file and the name it came from.
@@ -83,6 +84,9 @@ func (f *Feed) Build(inputs []Input, now time.Time) (*Snapshot, error) {
 		if p.UpstreamID != "" && (s.UpstreamID == "" || CompareIDs(p.UpstreamID, s.UpstreamID) > 0) {
 			s.UpstreamID = p.UpstreamID
 		}
+		if f.Tier == TierOfficial {
+			s.Special = append(s.Special, findSpecial(in.Name, p.Records)...)
+		}
 		s.Records = append(s.Records, p.Records...)
 	}
 	if len(s.Records) == 0 {
@@ -98,9 +102,11 @@ func (f *Feed) Build(inputs []Input, now time.Time) (*Snapshot, error) {
 			r.Partition = f.Partition
 		}
 	}
-	if f.Tier >= TierClassification {
-		// Third-party lists are checked for the blocks no provider can
-		// hold: the derived Vultr list carries the documentation ranges.
+	if f.Tier != TierOfficial {
+		// Third-party lists lose the prefixes no provider can hold, with a
+		// warning: the derived Vultr list carries the documentation ranges.
+		// A provider's own file that lists them is refused by the update
+		// guard instead (see [Snapshot.Special]).
 		s.Records, s.Warnings = dropSpecial(s.Records)
 		if len(s.Records) == 0 {
 			return nil, fmt.Errorf("feed %s: every prefix is in special-purpose address space", f.ID)
@@ -114,24 +120,4 @@ func (f *Feed) Build(inputs []Input, now time.Time) (*Snapshot, error) {
 
 // CompareIDs compares two upstream ids: numerically when both are decimal
 // numbers, else as strings (dates such as 2026-08-22 sort correctly).
-func CompareIDs(a, b string) int {
-	if isDigits(a) && isDigits(b) {
-		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-		if c := cmp.Compare(len(a), len(b)); c != 0 {
-			return c
-		}
-	}
-	return strings.Compare(a, b)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func CompareIDs(a, b string) int { return guard.CompareIDs(a, b) }

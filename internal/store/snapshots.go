@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/netip"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,11 +36,64 @@ const timeLayout = time.RFC3339Nano
 // Save stores s as the newest snapshot of its feed, in one transaction,
 // and returns its id.
 func (db *DB) Save(ctx context.Context, s *ranges.Snapshot) (int64, error) {
-	tx, err := db.sql.BeginTx(ctx, nil)
+	return db.SaveIf(ctx, s, nil)
+}
+
+// Accept decides, inside the transaction that saves a snapshot, whether
+// it may be saved. cur is the feed's current snapshot and same the newest
+// stored snapshot of the feed with the same SHA256; each is nil when
+// there is none. An error cancels the save and is returned unwrapped.
+type Accept func(cur, same *SnapshotInfo) error
+
+// SaveIf stores s as the newest snapshot of its feed if accept (when not
+// nil) agrees, and returns its id. The check and the save are one write
+// transaction: no other writer can slip a snapshot in between.
+func (db *DB) SaveIf(ctx context.Context, s *ranges.Snapshot, accept Accept) (int64, error) {
+	dir := filepath.Dir(db.path)
+	op := "save " + s.Feed
+	tx, err := db.sql.BeginTx(ctx, nil) // immediate: takes the write lock now
 	if err != nil {
-		return 0, fmt.Errorf("store: save %s: %w", s.Feed, err)
+		return 0, fail(dir, op, err)
 	}
 	defer tx.Rollback()
+	if accept != nil {
+		cur, same, err := db.neighbours(ctx, tx, s)
+		if err != nil {
+			return 0, fail(dir, op, err)
+		}
+		if err := accept(cur, same); err != nil {
+			return 0, err
+		}
+	}
+	id, err := insertSnapshot(ctx, tx, s)
+	if err != nil {
+		return 0, fail(dir, op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fail(dir, op+": commit", err)
+	}
+	return id, nil
+}
+
+// neighbours returns, within tx, the current snapshot of s's feed and
+// the newest one with the same content, or nil.
+func (db *DB) neighbours(ctx context.Context, tx *sql.Tx, s *ranges.Snapshot) (cur, same *SnapshotInfo, err error) {
+	first := func(infos []SnapshotInfo, err error) (*SnapshotInfo, error) {
+		if err != nil || len(infos) == 0 {
+			return nil, err
+		}
+		return &infos[0], nil
+	}
+	cur, err = first(infos(ctx, tx, `SELECT `+infoCols+` FROM snapshots WHERE feed = $1 ORDER BY id DESC LIMIT 1`, s.Feed))
+	if err != nil {
+		return nil, nil, err
+	}
+	same, err = first(infos(ctx, tx, `SELECT `+infoCols+` FROM snapshots WHERE feed = $1 AND sha256 = $2
+		ORDER BY id DESC LIMIT 1`, s.Feed, s.SHA256))
+	return cur, same, err
+}
+
+func insertSnapshot(ctx context.Context, tx *sql.Tx, s *ranges.Snapshot) (int64, error) {
 	v4, v6 := s.PrefixCount()
 	res, err := tx.ExecContext(ctx, `INSERT INTO snapshots
 		(feed, upstream_id, upstream_date, sha256, fetched_at, source, v4, v6, records)
@@ -45,19 +101,13 @@ func (db *DB) Save(ctx context.Context, s *ranges.Snapshot) (int64, error) {
 		s.Feed, s.UpstreamID, formatTime(s.UpstreamDate), s.SHA256, formatTime(s.Fetched),
 		s.Source, v4, v6, len(s.Records))
 	if err != nil {
-		return 0, fmt.Errorf("store: save %s: %w", s.Feed, err)
+		return 0, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return 0, fmt.Errorf("store: save %s: %w", s.Feed, err)
+		return 0, err
 	}
-	if err := insertRecords(ctx, tx, id, s.Records); err != nil {
-		return 0, fmt.Errorf("store: save %s: %w", s.Feed, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("store: save %s: commit: %w", s.Feed, err)
-	}
-	return id, nil
+	return id, insertRecords(ctx, tx, id, s.Records)
 }
 
 func insertRecords(ctx context.Context, tx *sql.Tx, id int64, recs []ranges.Record) error {
@@ -77,34 +127,74 @@ func insertRecords(ctx context.Context, tx *sql.Tx, id int64, recs []ranges.Reco
 	return nil
 }
 
-// Current returns the newest snapshot of every feed that has one, ordered
-// by feed id.
+// Current returns the current snapshot of every feed that has one, ordered
+// by feed id: the one saved last (an update never saves a snapshot older
+// than the current one unless forced to).
 func (db *DB) Current(ctx context.Context) ([]SnapshotInfo, error) {
-	return db.infos(ctx, `SELECT `+infoCols+` FROM snapshots
+	return infos(ctx, db.sql, `SELECT `+infoCols+` FROM snapshots
 		WHERE id IN (SELECT max(id) FROM snapshots GROUP BY feed) ORDER BY feed`)
 }
 
-// History returns every snapshot of feed, oldest first.
+// History returns every snapshot of feed in the order they came into
+// force: by [SnapshotInfo.InForceFrom], then by id.
 func (db *DB) History(ctx context.Context, feed string) ([]SnapshotInfo, error) {
-	return db.infos(ctx, `SELECT `+infoCols+` FROM snapshots WHERE feed = $1 ORDER BY id`, feed)
+	hist, err := infos(ctx, db.sql, `SELECT `+infoCols+` FROM snapshots WHERE feed = $1 ORDER BY id`, feed)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(hist, func(a, b SnapshotInfo) int {
+		return cmp.Or(a.InForceFrom().Compare(b.InForceFrom()), cmp.Compare(a.ID, b.ID))
+	})
+	return hist, nil
+}
+
+// InForceFrom is the date from which a snapshot describes its feed: the
+// feed's own date (in the file, else the server's Last-Modified, else for
+// a history file the date in its name), else when it was fetched.
+func (si SnapshotInfo) InForceFrom() time.Time {
+	if !si.UpstreamDate.IsZero() {
+		return si.UpstreamDate
+	}
+	return si.Fetched
+}
+
+// InForceAt returns the snapshot of hist (as [DB.History] orders it) in
+// force at t: the last one in force from t or earlier. It returns false
+// when t is before the first snapshot.
+func InForceAt(hist []SnapshotInfo, t time.Time) (SnapshotInfo, bool) {
+	i, _ := slices.BinarySearchFunc(hist, t, func(si SnapshotInfo, t time.Time) int {
+		if si.InForceFrom().After(t) {
+			return 1
+		}
+		return -1
+	})
+	if i == 0 {
+		return SnapshotInfo{}, false
+	}
+	return hist[i-1], true
 }
 
 // Info returns one snapshot's provenance.
 func (db *DB) Info(ctx context.Context, id int64) (SnapshotInfo, error) {
-	infos, err := db.infos(ctx, `SELECT `+infoCols+` FROM snapshots WHERE id = $1`, id)
+	got, err := infos(ctx, db.sql, `SELECT `+infoCols+` FROM snapshots WHERE id = $1`, id)
 	if err != nil {
 		return SnapshotInfo{}, err
 	}
-	if len(infos) == 0 {
+	if len(got) == 0 {
 		return SnapshotInfo{}, fmt.Errorf("store: snapshot %d: %w", id, ErrNotFound)
 	}
-	return infos[0], nil
+	return got[0], nil
 }
 
 const infoCols = `id, feed, upstream_id, upstream_date, sha256, fetched_at, source, v4, v6, records`
 
-func (db *DB) infos(ctx context.Context, query string, args ...any) ([]SnapshotInfo, error) {
-	rows, err := db.sql.QueryContext(ctx, query, args...)
+// querier is a database or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func infos(ctx context.Context, q querier, query string, args ...any) ([]SnapshotInfo, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list snapshots: %w", err)
 	}
