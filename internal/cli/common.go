@@ -34,7 +34,14 @@ func (e *Env) openIndex(ctx context.Context, dirFlag string) (*index.Index, erro
 	if err != nil {
 		return nil, err
 	}
-	return dataset.OpenIndex(ctx, dir)
+	ix, err := dataset.OpenIndex(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if n := ix.Note(); n != "" {
+		fmt.Fprintln(e.Stderr, "cloudatlas:", n)
+	}
+	return ix, nil
 }
 
 // loadAtlas loads the atlas under dirFlag (--atlas-dir), else the Env's

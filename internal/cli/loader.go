@@ -17,7 +17,7 @@ func RangeLoader(dir string) web.Loader {
 		if err != nil {
 			return nil, err
 		}
-		d := &web.RangeData{Current: webSnapshots(l.Current), History: map[string][]web.Snapshot{}}
+		d := &web.RangeData{Current: webSnapshots(l.Current), History: map[string][]web.Snapshot{}, Note: l.Note}
 		for feed, h := range l.History {
 			d.History[feed] = webSnapshots(h)
 		}

@@ -18,8 +18,10 @@ import (
 )
 
 // OpenIndex returns the current range index of the data dir: the index
-// file when there is one, else rebuilt from the store. With no feed
-// loaded it fails with an error of kind [answer.Unavailable].
+// file when there is one, else rebuilt from the store (then
+// [index.Index.Note] may say why the file could not be used or saved;
+// the caller shows it once). With no feed loaded it fails with an error
+// of kind [answer.Unavailable].
 func OpenIndex(ctx context.Context, dir string) (*index.Index, error) {
 	if ix, err := index.Read(filepath.Join(dir, index.File)); err == nil && !ix.Empty() {
 		return ix, nil
@@ -103,6 +105,10 @@ type Snapshots struct {
 type Loaded struct {
 	Table *lpm.Table // nil when no feed is loaded
 	Snapshots
+	// Note says, in one line for a log, why the index file was not used
+	// or saved ("... no space left on device (ENOSPC); answering from the
+	// store"); "" when all went well.
+	Note string
 }
 
 // Load opens the store of dir and builds the lookup table of its current
@@ -121,7 +127,7 @@ func Load(ctx context.Context, dir string) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Loaded{Snapshots: Snapshots{Current: cur, History: map[string][]store.SnapshotInfo{}}}
+	l := &Loaded{Snapshots: Snapshots{Current: cur, History: map[string][]store.SnapshotInfo{}}, Note: ix.Note()}
 	for _, c := range cur {
 		if l.History[c.Feed], err = db.History(ctx, c.Feed); err != nil {
 			return nil, err

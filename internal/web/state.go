@@ -25,6 +25,9 @@ type RangeData struct {
 	// kept per feed, oldest first.
 	Current []Snapshot
 	History map[string][]Snapshot
+	// Note, when set, is logged once: why the data came from a slower
+	// path (an index file that could not be used or written).
+	Note string
 }
 
 // Snapshot is one stored snapshot of a feed, without its records.
@@ -62,6 +65,9 @@ func (s *Server) Reload(ctx context.Context) error {
 		d = &RangeData{}
 	}
 	s.state.Store(&lookupState{RangeData: d, loaded: s.now()})
+	if d.Note != "" {
+		s.log.Warn(d.Note)
+	}
 	s.log.Info("range data loaded", slog.Int("snapshots", len(d.Current)),
 		slog.Int("records", d.Records), slog.Int("prefixes", d.Prefixes),
 		slog.Duration("took", time.Since(start)))
