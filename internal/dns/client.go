@@ -54,6 +54,9 @@ type Client struct {
 	maxChain int
 	limiter  *rate.Limiter
 	udp, tcp *mdns.Client
+	// conns keeps idle UDP sockets per server: dialling one per query
+	// costs more system calls than the query itself.
+	conns map[string]chan *mdns.Conn
 }
 
 // New returns a client for cfg. It fails when no server is given or a
@@ -89,6 +92,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.udp = &mdns.Client{Net: "udp", Timeout: c.timeout, UDPSize: udpSize}
 	c.tcp = &mdns.Client{Net: "tcp", Timeout: c.timeout}
+	c.conns = map[string]chan *mdns.Conn{}
+	for _, s := range c.servers {
+		c.conns[s] = make(chan *mdns.Conn, idleConns)
+	}
 	return c, nil
 }
 
@@ -260,12 +267,43 @@ func (c *Client) exchangeOnce(ctx context.Context, q *mdns.Msg, server string) (
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Kind: KindCanceled, Server: server, Err: err}
 	}
-	msg, _, err := c.udp.ExchangeContext(ctx, q, server)
+	msg, err := c.exchangeUDP(ctx, q, server)
 	if err == nil && msg.Truncated {
 		msg, _, err = c.tcp.ExchangeContext(ctx, q, server)
 	}
 	if err != nil {
 		return nil, classify(ctx, err, server)
+	}
+	return msg, nil
+}
+
+// idleConns is how many idle UDP sockets a client keeps per server.
+const idleConns = 256
+
+// exchangeUDP sends q over a pooled UDP socket. A socket that saw an error
+// is closed, not reused; a late answer to an earlier query on a reused
+// socket is told apart by its ID and dropped by miekg/dns.
+func (c *Client) exchangeUDP(ctx context.Context, q *mdns.Msg, server string) (*mdns.Msg, error) {
+	pool := c.conns[server]
+	var conn *mdns.Conn
+	select {
+	case conn = <-pool:
+	default:
+		var err error
+		if conn, err = c.udp.DialContext(ctx, server); err != nil {
+			return nil, err
+		}
+	}
+	q.Id = mdns.Id()
+	msg, _, err := c.udp.ExchangeWithConnContext(ctx, q, conn)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	select {
+	case pool <- conn:
+	default:
+		conn.Close()
 	}
 	return msg, nil
 }
