@@ -99,6 +99,7 @@ func (s *Server) count(name string, w mdns.ResponseWriter) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.queries[name]++
+	s.total++
 	if _, tcp := w.RemoteAddr().(*net.TCPAddr); tcp {
 		s.tcpN++
 	}

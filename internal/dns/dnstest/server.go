@@ -59,6 +59,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	queries map[string]int
+	total   int
 	tcpN    int
 }
 
@@ -146,6 +147,13 @@ func (s *Server) Queries(name string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.queries[canonical(name)]
+}
+
+// TotalQueries returns how many questions arrived in all.
+func (s *Server) TotalQueries() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
 }
 
 // TCPQueries returns how many questions arrived over TCP.
