@@ -57,17 +57,17 @@ type Entry struct {
 	// Suffix is the pattern as written: labels separated by dots, a
 	// leading "*." when only names below the suffix match, and at most
 	// one placeholder per label ({region} or {any}).
-	Suffix    string   `yaml:"suffix"`
-	Provider  string   `yaml:"provider"`
-	Partition string   `yaml:"partition"`
-	Service   string   `yaml:"service"`
-	Kind      string   `yaml:"kind"`
-	Scheme    string   `yaml:"region_scheme"`
+	Suffix    string `yaml:"suffix"`
+	Provider  string `yaml:"provider"`
+	Partition string `yaml:"partition"`
+	Service   string `yaml:"service"`
+	Kind      string `yaml:"kind"`
+	Scheme    string `yaml:"region_scheme"`
 	// Region is a fixed region the suffix implies (s3.amazonaws.com is
 	// in us-east-1), for suffixes that do not spell it.
-	Region string `yaml:"region"`
-	Note      string   `yaml:"note"`
-	Sources   []Source `yaml:"sources"`
+	Region  string   `yaml:"region"`
+	Note    string   `yaml:"note"`
+	Sources []Source `yaml:"sources"`
 
 	pos     Pos
 	index   int     // place in the table, for ranking ties
