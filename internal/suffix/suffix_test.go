@@ -35,7 +35,9 @@ func TestEmbeddedTableIsClean(t *testing.T) {
 func TestMatch(t *testing.T) {
 	tab := embedded(t)
 	cases := []struct {
-		name, want string // want: "suffix provider partition service-prefix region", or "" for no match
+		// want: "suffix provider partition service-prefix region" (the
+		// region may be empty), or "" for no match.
+		name, want string
 	}{
 		{"d111abcdef8.cloudfront.net", "*.cloudfront.net aws aws Amazon CloudFront "},
 		{"cloudfront.net", ""}, // *. matches only names below
@@ -87,7 +89,9 @@ func TestMatch(t *testing.T) {
 		if ok {
 			got = fmt.Sprintf("%s %s %s %s %s", ev.Suffix, ev.Provider, ev.Partition, ev.Service, ev.Region)
 		}
-		if c.want == "" && ok || c.want != "" && !strings.HasPrefix(got, strings.TrimSuffix(c.want, " "+lastWord(c.want))) || c.want != "" && ev.Region != lastWordIfRegion(c.want) {
+		wantRegion := c.want[strings.LastIndexByte(c.want, ' ')+1:]
+		wantHead := strings.TrimSuffix(c.want, " "+wantRegion)
+		if c.want == "" && ok || c.want != "" && (!strings.HasPrefix(got, wantHead) || ev.Region != wantRegion) {
 			t.Errorf("Match(%q) = %q, want %q", c.name, got, c.want)
 		}
 		if ok && (len(ev.Sources) == 0 || ev.Name == "") {
@@ -95,12 +99,6 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
-
-// lastWord and lastWordIfRegion split the expected region off a case:
-// the last space-separated field (possibly empty).
-func lastWord(s string) string { return s[strings.LastIndexByte(s, ' ')+1:] }
-
-func lastWordIfRegion(s string) string { return lastWord(s) }
 
 func TestChain(t *testing.T) {
 	tab := embedded(t)
