@@ -52,6 +52,7 @@ func commandTable() map[string]command {
 		"entity":  {"show an entity and every fact about it, with sources", runEntity},
 		"history": {"show the timeline of the statements about an entity", runHistory},
 		"search":  {"find entities by name or alias (English or Chinese)", runSearch},
+		"resolve": {"resolve a list of host names into a snapshot (JSON Lines; resumable)", runResolve},
 		"serve":   {"serve the web atlas and the JSON API (default localhost:8080)", runServe},
 		"version": {"print the version, the commit and the data snapshots loaded", runVersion},
 	}
