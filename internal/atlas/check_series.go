@@ -28,6 +28,7 @@ func (c *checker) series() {
 			firms[s.ID] = s
 		}
 		c.points(s)
+		c.covers(s)
 	}
 }
 

@@ -56,14 +56,14 @@ func runCheck(ctx context.Context, e *Env, args []string) error {
 	dir := atlasDirFlag(fs)
 	rangesDir := fs.String("ranges", "", "also check that every region code used by the feeds under `directory` has a region entity")
 	report := fs.Bool("report", false, "also print the data-quality figures (sources, dates, stale stakes, gaps)")
-	asOfFlag := fs.String("as-of", "", "judge stakes and the report as of `date` (YYYY, YYYY-MM or YYYY-MM-DD; default today)")
+	asOfFlag := e.asOfFlag(fs, "stale stakes and the report ")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		return fmt.Errorf("%w: check takes no arguments", errUsage)
 	}
-	asOf, err := parseAsOf(*asOfFlag, e.Now())
+	asOf, err := asOfFlag()
 	if err != nil {
 		return err
 	}
