@@ -138,9 +138,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "Data quality as of %s\n", r.AsOf)
 	fmt.Fprintf(bw, "  statements: %d\n", r.Statements)
-	fmt.Fprintf(bw, "  %-16s %6s %9s %7s\n", "predicate", "total", "weak-only", "share")
+	fmt.Fprintf(bw, "  %-24s %6s %9s %7s\n", "predicate", "total", "weak-only", "share")
 	for _, p := range r.ByPredicate {
-		fmt.Fprintf(bw, "  %-16s %6d %9d %6.1f%%\n", p.Predicate, p.Total, p.WeakOnly, p.Pct())
+		fmt.Fprintf(bw, "  %-24s %6d %9d %6.1f%%\n", p.Predicate, p.Total, p.WeakOnly, p.Pct())
 	}
 	fmt.Fprintf(bw, "  control statements (%s): %d, weak sources only: %d (%.1f%%)\n",
 		"operates, owns, controls, officer, subsidiary_of", r.Control.Total, r.Control.WeakOnly, r.Control.Pct())
