@@ -205,3 +205,35 @@ func TestRealReachOfHeadlineLaws(t *testing.T) {
 		}
 	}
 }
+
+// TestRealRegionsLaunchAndNames: a region asked about before its launch
+// says so; names resolve to data centres and providers as the issue's
+// examples expect.
+func TestRealRegionsLaunchAndNames(t *testing.T) {
+	a := realAtlas(t)
+	ans, err := a.WhoisRegion("aws", "cn-northwest-1", day("2017-06-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Launch == nil || ans.Launch.Launched || len(ans.Operators) != 0 ||
+		!slices.Contains(ans.Notes, "not yet launched (launches 2017-12-11)") {
+		t.Errorf("cn-northwest-1 in June 2017: launch %+v, operators %v, notes %v", ans.Launch, ans.Operators, ans.Notes)
+	}
+	for q, want := range map[string]string{"Zhangbei": "dc/alibaba-zhangbei", "Alibaba": "provider/alibaba", "iCloud China": "partition/icloud-cn"} {
+		ans, err := a.Whois(q, day("2020-06-01"))
+		if err != nil || ans.Subject != want {
+			t.Errorf("Whois(%q) = %v, %v; want %s", q, ans, err, want)
+		}
+	}
+	zb, err := a.Whois("dc/alibaba-zhangbei", day("2020-06-01"))
+	if err != nil || zb.Region != "" && zb.Region != "region/alibaba/cn-zhangjiakou" {
+		t.Errorf("Zhangbei: %v, %v", zb, err)
+	}
+	var located bool
+	for _, f := range a.StatementsAt("dc/alibaba-zhangbei", "located_in", day("2020-06-01")) {
+		located = located || f.Statement.Object == "region/alibaba/cn-zhangjiakou"
+	}
+	if !located {
+		t.Error("the Zhangbei data centres are not linked to the Zhangjiakou region")
+	}
+}
