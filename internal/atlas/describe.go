@@ -28,9 +28,9 @@ type FactGroup struct {
 }
 
 // Describe returns everything about the entity named by target (see
-// [Atlas.Resolve]).
+// [Atlas.Find]).
 func (a *Atlas) Describe(target string) (*EntityAnswer, error) {
-	e, err := a.Resolve(target)
+	e, err := a.Find(target)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ type HistoryAnswer struct {
 // event at its to date and a "confirmed" event at each confirmed date,
 // sorted by date; statements with none of them come last as "undated".
 func (a *Atlas) History(target string) (*HistoryAnswer, error) {
-	e, err := a.Resolve(target)
+	e, err := a.Find(target)
 	if err != nil {
 		return nil, err
 	}

@@ -139,10 +139,21 @@ func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("%q is ambiguous: %s", e.Query, strings.Join(ids, ", "))
 }
 
-// Resolve returns the entity named by target (see [Atlas.resolve]); it
-// fails with [ErrNotFound] or an [*AmbiguousError].
+// Resolve returns the entity that target names exactly: an id, or an id
+// slug, name, Chinese name, alias or region code equal to target
+// (case-insensitive). Among several exact matches a provider wins over
+// its own family (see [Atlas.Find]). It fails with [ErrNotFound] or an
+// [*AmbiguousError]; it never guesses from a fragment, so a search page
+// can list the matches of a fragment instead.
 func (a *Atlas) Resolve(target string) (*Entity, error) {
-	return a.resolve(target, nil)
+	return a.resolve(target, nil, false)
+}
+
+// Find is [Atlas.Resolve] that also accepts a unique fragment of a name:
+// "Zhangbei" finds the Zhangbei data centres. Whois, entity and history
+// use it.
+func (a *Atlas) Find(target string) (*Entity, error) {
+	return a.resolve(target, nil, true)
 }
 
 // resolve finds the entity target names, trying in turn:
@@ -150,8 +161,8 @@ func (a *Atlas) Resolve(target string) (*Entity, error) {
 //  1. an entity id;
 //  2. an id slug, name, Chinese name, alias or region code equal to
 //     target (case-insensitive);
-//  3. a fragment of those: the entities whose texts start with target,
-//     else those whose texts contain it.
+//  3. when fragments is set, a fragment of those: the entities whose
+//     texts start with target, else those whose texts contain it.
 //
 // The first step with matches decides. Several matches are narrowed to
 // the preferred kinds, when some match is of one; then, when one match
@@ -159,7 +170,7 @@ func (a *Atlas) Resolve(target string) (*Entity, error) {
 // partitions, regions, data centers, and the companies that own, control
 // or operate for them), the provider wins: "Alibaba" is Alibaba Cloud.
 // Otherwise the answer is an [*AmbiguousError].
-func (a *Atlas) resolve(target string, prefer []string) (*Entity, error) {
+func (a *Atlas) resolve(target string, prefer []string, fragments bool) (*Entity, error) {
 	target = strings.TrimSpace(target)
 	if e := a.byID[target]; e != nil {
 		return e, nil
@@ -179,7 +190,7 @@ func (a *Atlas) resolve(target string, prefer []string) (*Entity, error) {
 			cands = append(cands, e)
 		}
 	}
-	if len(cands) == 0 {
+	if len(cands) == 0 && fragments {
 		cands = a.fragment(q)
 	}
 	if len(cands) == 0 {

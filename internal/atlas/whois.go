@@ -17,13 +17,13 @@ type Place struct {
 
 // Whois answers for target at asOf: target is an entity id, a name,
 // Chinese name, alias or region code, or a fragment of one, that names
-// one entity (see [Atlas.Resolve]; among several matches the kinds whois
+// one entity (see [Atlas.Find]; among several matches the kinds whois
 // answers for are preferred, and a provider over its own companies).
 // The entity must be a region, partition, provider, data center,
 // organisation or autonomous system. A miss is [ErrNotFound]; several matches an
 // [*AmbiguousError].
 func (a *Atlas) Whois(target string, asOf time.Time) (*Answer, error) {
-	e, err := a.resolve(target, whoisKinds)
+	e, err := a.resolve(target, whoisKinds, true)
 	if err != nil {
 		return nil, err
 	}

@@ -163,23 +163,26 @@ func TestResolveNames(t *testing.T) {
 		"Ningxia":        "org/nwcd",                  // prefix matches beat substring matches
 		"AWS":            "provider/aws",              // provider/aws and partition/aws: the provider wins
 	} {
-		e, err := a.Resolve(q)
+		e, err := a.Find(q)
 		if err != nil || e.ID != want {
-			t.Errorf("Resolve(%q) = %v, %v; want %s", q, e, err, want)
+			t.Errorf("Find(%q) = %v, %v; want %s", q, e, err, want)
 		}
 	}
-	_, err := a.Resolve("Example")
+	if _, err := a.Resolve("Western Cloud"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Resolve(Western Cloud) error = %v, want ErrNotFound: Resolve takes no fragments", err)
+	}
+	_, err := a.Find("Example")
 	var amb *AmbiguousError
 	if !errors.As(err, &amb) || len(amb.Choices) < 4 || !slices.ContainsFunc(amb.Choices, func(e *Entity) bool { return e.ID == "org/holder" }) {
-		t.Errorf("Resolve(Example) error = %v, want an AmbiguousError listing org/holder among the choices", err)
+		t.Errorf("Find(Example) error = %v, want an AmbiguousError listing org/holder among the choices", err)
 	}
 	b := loadYAML(t, `
 entities:
   - {id: org/a1, kind: organisation, name: Acme Ltd}
   - {id: person/p1, kind: person, name: Acme Boss}
 `)
-	if _, err := b.Resolve("Acme"); !errors.As(err, &amb) {
-		t.Errorf("Resolve(Acme) error = %v, want an AmbiguousError (an organisation and a person)", err)
+	if _, err := b.Find("Acme"); !errors.As(err, &amb) {
+		t.Errorf("Find(Acme) error = %v, want an AmbiguousError (an organisation and a person)", err)
 	}
 	if ans, err := b.Whois("Acme", day("2020")); err != nil || ans.Subject != "org/a1" {
 		t.Errorf("Whois(Acme) = %v, %v; want org/a1, the one match whois answers for", ans, err)
