@@ -237,3 +237,17 @@ func TestRealRegionsLaunchAndNames(t *testing.T) {
 		t.Error("the Zhangbei data centres are not linked to the Zhangjiakou region")
 	}
 }
+
+// TestRealSourcesTargets holds the data to issue 10's targets: at most
+// 5% of control statements rest on weak sources only, and no operates
+// statement does.
+func TestRealSourcesTargets(t *testing.T) {
+	r := NewReport(realAtlas(t), day("2026-12-01"))
+	if r.Control.Pct() > 5 {
+		t.Errorf("%d of %d control statements (%.1f%%) have weak sources only; the target is at most 5%%",
+			r.Control.WeakOnly, r.Control.Total, r.Control.Pct())
+	}
+	if len(r.WeakOperate) > 0 {
+		t.Errorf("operates statements on weak sources only: %v", r.WeakOperate)
+	}
+}

@@ -23,6 +23,8 @@ func TestWeakSource(t *testing.T) {
 		{"https://docs.aws.amazon.com/general/latest/gr/rande.html", "AWS", false},
 		{"https://www.cninfo.com.cn/new/disclosure", "cninfo", false},
 		{"https://notwikipedia.org/x", "Other", false},
+		{"https://github.com/seligman/aws-ip-ranges", "GitHub dataset", true},
+		{"https://github.com/about", "GitHub", false},
 	} {
 		got, why := WeakSource(Source{URL: tc.url, Publisher: tc.publisher})
 		if got != tc.weak {

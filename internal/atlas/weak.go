@@ -109,6 +109,10 @@ var weakHostSuffixes = []string{
 	".duckproxy.com",
 }
 
+// companyPages are pages on otherwise weak hosts that are the company's
+// own statements (GitHub's pages about GitHub itself).
+var companyPages = []string{"https://github.com/about", "https://github.com/enterprise"}
+
 // weakPublishers are words that, in a source's publisher, mark it as
 // weak whatever the host: the data says so itself.
 var weakPublishers = []string{"WEAK", "Wikipedia", "mirror", "via Docslib"}
@@ -118,6 +122,11 @@ func WeakSource(src Source) (bool, string) {
 	for _, w := range weakPublishers {
 		if strings.Contains(src.Publisher, w) {
 			return true, "publisher " + src.Publisher
+		}
+	}
+	for _, p := range companyPages {
+		if strings.HasPrefix(src.URL, p) {
+			return false, ""
 		}
 	}
 	host := hostOf(src.URL)
