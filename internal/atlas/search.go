@@ -140,8 +140,7 @@ func (e *AmbiguousError) Error() string {
 }
 
 // Resolve returns the entity that target names exactly: an id, or an id
-// slug, name, Chinese name, alias or region code equal to target
-// (case-insensitive). Among several exact matches a provider wins over
+// slug, name, Chinese name or alias equal to target (case-insensitive). Among several exact matches a provider wins over
 // its own family (see [Atlas.Find]). It fails with [ErrNotFound] or an
 // [*AmbiguousError]; it never guesses from a fragment, so a search page
 // can list the matches of a fragment instead.
@@ -149,8 +148,8 @@ func (a *Atlas) Resolve(target string) (*Entity, error) {
 	return a.resolve(target, nil, false)
 }
 
-// Find is [Atlas.Resolve] that also accepts a unique fragment of a name:
-// "Zhangbei" finds the Zhangbei data centres. Whois, entity and history
+// Find is [Atlas.Resolve] that also accepts a region code and a unique
+// fragment of a name: "Zhangbei" finds the Zhangbei data centres. Whois, entity and history
 // use it.
 func (a *Atlas) Find(target string) (*Entity, error) {
 	return a.resolve(target, nil, true)
@@ -159,10 +158,11 @@ func (a *Atlas) Find(target string) (*Entity, error) {
 // resolve finds the entity target names, trying in turn:
 //
 //  1. an entity id;
-//  2. an id slug, name, Chinese name, alias or region code equal to
-//     target (case-insensitive);
-//  3. when fragments is set, a fragment of those: the entities whose
-//     texts start with target, else those whose texts contain it.
+//  2. an id slug, name, Chinese name or alias equal to target
+//     (case-insensitive);
+//  3. when fragments is set, a region code equal to target, and then a
+//     fragment of the names: the entities whose texts start with target,
+//     else those whose texts contain it.
 //
 // The first step with matches decides. Several matches are narrowed to
 // the preferred kinds, when some match is of one; then, when one match
@@ -185,10 +185,8 @@ func (a *Atlas) resolve(target string, prefer []string, fragments bool) (*Entity
 			cands = append(cands, k.e)
 		}
 	}
-	for _, e := range a.RegionsWithCode(q) {
-		if !slices.Contains(cands, e) {
-			cands = append(cands, e)
-		}
+	if len(cands) == 0 && fragments {
+		cands = a.RegionsWithCode(target)
 	}
 	if len(cands) == 0 && fragments {
 		cands = a.fragment(q)
