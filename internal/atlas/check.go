@@ -20,6 +20,8 @@ func Check(a *Atlas) Problems {
 	c.claims()
 	c.series()
 	c.readings()
+	c.gaps()
+	c.licences()
 	sortProblems(c.list)
 	return c.list
 }
@@ -93,6 +95,7 @@ func (c *checker) entity(e *Entity) {
 		c.asNumber(e)
 	}
 	c.kindFields(e)
+	c.entityExtras(e)
 }
 
 // kindFields reports fields that only another kind may carry.

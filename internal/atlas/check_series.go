@@ -9,7 +9,7 @@ import (
 var (
 	periodRE = regexp.MustCompile(`^\d{4}(-Q[1-4])?$`)
 	markets  = []string{"global", "china"}
-	measures = []string{"share_pct", "revenue_usd_bn", "revenue_cny_bn"}
+	measures = []string{MeasureShare, "revenue_usd_bn", "revenue_cny_bn", MeasureMarketSize}
 )
 
 // series checks each market series: required fields, known market and
@@ -28,6 +28,7 @@ func (c *checker) series() {
 			firms[s.ID] = s
 		}
 		c.points(s)
+		c.covers(s)
 	}
 }
 
@@ -43,7 +44,15 @@ func (c *checker) points(s *Series) {
 	var first *Point // the first well-formed period, which sets the granularity
 	for i, p := range s.Points {
 		prefix := fmt.Sprintf("points[%d].", i)
-		c.requiredIn(p.Pos, p.fields, prefix, map[string]string{"period": p.Period, "entity": p.Entity, "vintage": p.Vintage.String()})
+		required := map[string]string{"period": p.Period, "vintage": p.Vintage.String()}
+		if s.Measure == MeasureMarketSize {
+			if p.Entity != "" {
+				c.add(p.Pos, p.fields.line("entity", p.Pos), prefix+"entity", "a market-size point is about the whole market and names no entity")
+			}
+		} else {
+			required["entity"] = p.Entity
+		}
+		c.requiredIn(p.Pos, p.fields, prefix, required)
 		if _, set := p.fields["value"]; !set {
 			c.add(p.Pos, p.Pos.Line, prefix+"value", "missing")
 		}

@@ -19,22 +19,23 @@ var (
 
 // predicates lists, for each predicate, the kinds it may link.
 var predicates = map[string][]ends{
-	"operates":        {{org, kinds{KindPartition, KindRegion, KindDatacenter}}},
-	"owns":            {{orgOrPer, org}},
-	"controls":        {{kinds{KindOrganisation, KindPerson, KindJurisdiction}, org}},
-	"subsidiary_of":   {{org, org}},
-	"joint_venture":   {{org, org}},
-	"officer":         {{kinds{KindPerson}, org}},
-	"founded":         {{orgOrPer, org}},
-	"located_in":      {{kinds{KindOrganisation, KindRegion, KindDatacenter, KindJurisdiction}, kinds{KindJurisdiction}}, {kinds{KindDatacenter}, kinds{KindRegion}}},
-	"incorporated_in": {{org, kinds{KindJurisdiction}}},
-	"partner_of":      {{org, org}},
-	"sold_assets_to":  {{org, org}},
-	"subject_to":      {{kinds{KindOrganisation, KindRegion}, kinds{KindLaw, KindEvent}}},
-	"brand_of":        {{kinds{KindProvider}, org}},
-	"partition_of":    {{kinds{KindPartition}, kinds{KindProvider}}},
-	"region_of":       {{kinds{KindRegion}, kinds{KindPartition}}},
-	"holds_asn":       {{org, kinds{KindAS}}},
+	"operates":               {{org, kinds{KindPartition, KindRegion, KindDatacenter}}},
+	"owns":                   {{orgOrPer, org}},
+	"controls":               {{kinds{KindOrganisation, KindPerson, KindJurisdiction}, org}},
+	"subsidiary_of":          {{org, org}},
+	"joint_venture":          {{org, org}},
+	"officer":                {{kinds{KindPerson}, org}},
+	"founded":                {{orgOrPer, org}},
+	"located_in":             {{kinds{KindOrganisation, KindRegion, KindDatacenter, KindJurisdiction}, kinds{KindJurisdiction}}, {kinds{KindDatacenter}, kinds{KindRegion}}},
+	"incorporated_in":        {{org, kinds{KindJurisdiction}}},
+	"partner_of":             {{org, org}},
+	"sold_assets_to":         {{org, org}},
+	"licenses_technology_to": {{org, org}},
+	"subject_to":             {{kinds{KindOrganisation, KindRegion}, kinds{KindLaw, KindEvent}}},
+	"brand_of":               {{kinds{KindProvider}, org}},
+	"partition_of":           {{kinds{KindPartition}, kinds{KindProvider}}},
+	"region_of":              {{kinds{KindRegion}, kinds{KindPartition}}},
+	"holds_asn":              {{org, kinds{KindAS}}},
 }
 
 func (c *checker) statements() {
@@ -52,7 +53,8 @@ func (c *checker) statements() {
 func (c *checker) statement(s *Statement) {
 	c.required(s.Pos, s.fields, map[string]string{"subject": s.Subject, "predicate": s.Predicate,
 		"object": s.Object, "recorded": s.Recorded.String()})
-	c.interval(s.Pos, s.fields, s.Valid, "from", "to")
+	c.interval(s.Pos, s.fields, s.Bounds, "from", "to")
+	c.confirmed(s)
 	c.predicate(s)
 	c.shares(s)
 	c.sources(s)

@@ -43,6 +43,26 @@ func TestCheckRules(t *testing.T) {
 		"claim-why": {
 			"atlas.yaml:6: why: missing (the preferred statement of claim group \"a-owns-b\" says why)",
 		},
+		"confirmed-outside": {
+			"atlas.yaml:10: confirmed[1]: confirmed 2017-12-31 is before from 2018",
+		},
+		"gap-fields": {
+			"atlas.yaml:5: missing: unknown gap \"cousins\" (want one of owners, shareholders, controlling_shareholder, actual_controller, parent, officers, chair, chief_executive, legal_representative, operator, incorporation, launch_date)",
+			"atlas.yaml:7: searched: missing",
+			"atlas.yaml:7: subject: unknown entity \"org/nobody\"",
+		},
+		"launched-sources": {
+			"atlas.yaml:8: launched: a launch date needs sources (add sources to the region)",
+			"atlas.yaml:12: launched: only regions have launched",
+		},
+		"series-covers": {
+			"atlas.yaml:11: covers[1]: org/c is a organisation, want provider",
+			"atlas.yaml:14: points[0].entity: provider/b is not in the series' covers list",
+		},
+		"licence-operator": {
+			"atlas.yaml:21: object: the licensee org/idle operates nothing during the licence (always); licenses_technology_to links a technology owner to the operator that runs it",
+			"atlas.yaml:26: object: the licensee org/op operates nothing during the licence (..2015); licenses_technology_to links a technology owner to the operator that runs it",
+		},
 		"duplicate-id": {
 			"atlas.yaml:5: id: duplicate id, first at atlas.yaml:2",
 		},

@@ -105,6 +105,27 @@ func (d *decoder) date(field string, dst *Date) handler {
 	}
 }
 
+// dates decodes one date or a list of dates.
+func (d *decoder) dates(field string, dst *[]Date) handler {
+	return func(v *yaml.Node) {
+		if v.Kind == yaml.ScalarNode {
+			var one Date
+			d.date(field, &one)(v)
+			if !one.IsZero() {
+				*dst = append(*dst, one)
+			}
+			return
+		}
+		d.seq(v, field, func(i int, item *yaml.Node) {
+			var one Date
+			d.date(fmt.Sprintf("%s[%d]", field, i), &one)(item)
+			if !one.IsZero() {
+				*dst = append(*dst, one)
+			}
+		})
+	}
+}
+
 func (d *decoder) number(field string, dst **float64) handler {
 	return func(v *yaml.Node) {
 		if !d.scalar(v, field) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -27,9 +28,9 @@ type FactGroup struct {
 }
 
 // Describe returns everything about the entity named by target (see
-// [Atlas.Resolve]).
+// [Atlas.Find]).
 func (a *Atlas) Describe(target string) (*EntityAnswer, error) {
-	e, err := a.Resolve(target)
+	e, err := a.Find(target)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func (a *Atlas) Describe(target string) (*EntityAnswer, error) {
 // begins or ends.
 type Event struct {
 	Date      string `json:"date"`   // as written; "" for undated statements
-	Change    string `json:"change"` // "begins", "ends" or "undated"
+	Change    string `json:"change"` // "begins", "ends", "confirmed" or "undated"
 	Statement string `json:"statement"`
 }
 
@@ -75,11 +76,11 @@ type HistoryAnswer struct {
 }
 
 // History returns the timeline of the entity named by target: every
-// statement about it as a "begins" event at its from date and an "ends"
-// event at its to date, sorted by date; statements with neither bound
-// come last as "undated".
+// statement about it as a "begins" event at its from date, an "ends"
+// event at its to date and a "confirmed" event at each confirmed date,
+// sorted by date; statements with none of them come last as "undated".
 func (a *Atlas) History(target string) (*HistoryAnswer, error) {
-	e, err := a.Resolve(target)
+	e, err := a.Find(target)
 	if err != nil {
 		return nil, err
 	}
@@ -92,11 +93,14 @@ func (a *Atlas) History(target string) (*HistoryAnswer, error) {
 	}
 	var evs []dated
 	for _, s := range a.About(e.ID) {
-		if !s.Valid.From.IsZero() {
-			evs = append(evs, dated{s.Valid.From.Start(), Event{s.Valid.From.String(), "begins", s.ID}})
+		if !s.Bounds.From.IsZero() {
+			evs = append(evs, dated{s.Bounds.From.Start(), Event{s.Bounds.From.String(), "begins", s.ID}})
 		}
-		if !s.Valid.To.IsZero() {
-			evs = append(evs, dated{s.Valid.To.End(), Event{s.Valid.To.String(), "ends", s.ID}})
+		for _, d := range s.Confirmed {
+			evs = append(evs, dated{d.Start(), Event{d.String(), "confirmed", s.ID}})
+		}
+		if !s.Bounds.To.IsZero() {
+			evs = append(evs, dated{s.Bounds.To.End(), Event{s.Bounds.To.String(), "ends", s.ID}})
 		}
 		if s.Valid.From.IsZero() && s.Valid.To.IsZero() {
 			evs = append(evs, dated{maxTime, Event{"", "undated", s.ID}})
@@ -136,6 +140,9 @@ func describeStatement(s StatementRef) string {
 	}
 	if s.From != "" || s.To != "" {
 		line += fmt.Sprintf(" (%s..%s)", s.From, s.To)
+	}
+	if len(s.Confirmed) > 0 {
+		line += " (confirmed " + strings.Join(s.Confirmed, ", ") + ")"
 	}
 	if s.Claim != "" {
 		line += " claim " + s.Claim

@@ -39,7 +39,7 @@ func (ans *HistoryAnswer) WriteText(w io.Writer) error {
 		if date == "" {
 			date = "-"
 		}
-		fmt.Fprintf(bw, "  %-10s %-7s %s%s\n", date, ev.Change, describeStatement(s), sourceMarks(s.Sources))
+		fmt.Fprintf(bw, "  %-10s %-9s %s%s\n", date, ev.Change, describeStatement(s), sourceMarks(s.Sources))
 	}
 	if len(ans.Events) == 0 {
 		fmt.Fprintln(bw, "  no statements")
@@ -59,6 +59,9 @@ func writeEntityHeader(w *bufio.Writer, e *Entity) {
 	}
 	if e.Kind == KindRegion {
 		fmt.Fprintf(w, "; provider %s, partition %s, code %s", e.Provider, e.Partition, e.Code)
+		if !e.Launched.IsZero() {
+			fmt.Fprintf(w, "; launched %s", e.Launched)
+		}
 	}
 	if e.Kind == KindLaw {
 		fmt.Fprintf(w, "; jurisdiction %s; reaches by %s; in force %s..%s", e.Jurisdiction,

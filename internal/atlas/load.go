@@ -24,6 +24,7 @@ type Atlas struct {
 	Statements []*Statement
 	Series     []*Series
 	Readings   []*Reading
+	Gaps       []*Gap
 
 	byID        map[string]*Entity
 	bySubject   map[string][]*Statement
@@ -102,6 +103,7 @@ func decodeAll(names []string, files [][]byte) *Atlas {
 		a.Statements = append(a.Statements, p.Statements...)
 		a.Series = append(a.Series, p.Series...)
 		a.Readings = append(a.Readings, p.Readings...)
+		a.Gaps = append(a.Gaps, p.Gaps...)
 		a.loadProblems = append(a.loadProblems, p.loadProblems...)
 	}
 	return a
@@ -142,8 +144,8 @@ func statementID(s *Statement) string {
 	if s.Share != nil {
 		share = strconv.FormatFloat(*s.Share, 'g', -1, 64)
 	}
-	for _, f := range []string{s.Subject, s.Predicate, s.Object, s.Valid.From.String(),
-		s.Valid.To.String(), s.Role, s.Claim, share, s.Amount} {
+	for _, f := range []string{s.Subject, s.Predicate, s.Object, s.Bounds.From.String(),
+		s.Bounds.To.String(), s.Role, s.Claim, share, s.Amount} {
 		h.Write([]byte(f))
 		h.Write([]byte{0})
 	}

@@ -18,6 +18,11 @@ type Step struct {
 	Statement string     `json:"statement,omitempty"`
 	Share     ShareRange `json:"share,omitzero"`
 	Disputed  bool       `json:"disputed,omitempty"`
+	// Unconfirmed marks a stake or office whose newest evidence is more
+	// than StaleYears older than the date asked (see
+	// [Statement.Unconfirmed]); LastEvidence is that evidence's date.
+	Unconfirmed  bool   `json:"unconfirmed,omitempty"`
+	LastEvidence string `json:"last_evidence,omitempty"`
 }
 
 // Path is a chain of steps from an entity up to one of its owners.
@@ -31,9 +36,18 @@ type Path struct {
 
 // Owner is an entity above another in the ownership graph at an instant.
 type Owner struct {
-	ID       string `json:"id"`
-	Depth    int    `json:"depth"`    // fewest steps from the entity
-	Ultimate bool   `json:"ultimate"` // nothing above it
+	ID    string `json:"id"`
+	Depth int    `json:"depth"` // fewest steps from the entity
+	// Ultimate marks the true top of a chain: nothing is above it on
+	// that day and it is a person, a jurisdiction, a state body or a
+	// listed company (an organisation with a ticker).
+	Ultimate bool `json:"ultimate"`
+	// OwnersUnrecorded marks an organisation with nothing above it that
+	// is not such a top: its own owners are not in the atlas.
+	OwnersUnrecorded bool `json:"owners_unrecorded,omitempty"`
+	// Unconfirmed is set when every path to the owner has an
+	// unconfirmed step.
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
 	// Share sums the effective shares of the paths whose share is known.
 	// UnknownPaths counts the others: the share is then a lower bound.
 	Share        ShareRange `json:"effective_share"`
@@ -56,19 +70,41 @@ func (a *Atlas) upward(id string, t time.Time) []Step {
 	var out []Step
 	for _, p := range []string{"owns", "controls"} {
 		for _, f := range a.IncomingAt(id, p, t) {
-			out = append(out, stepOf(f))
+			out = append(out, stepOf(f, t))
 		}
 	}
 	for _, f := range a.StatementsAt(id, "subsidiary_of", t) {
-		out = append(out, stepOf(f))
+		out = append(out, stepOf(f, t))
 	}
 	return out
 }
 
-func stepOf(f Fact) Step {
+// stepOf turns a fact that holds at t into a step.
+func stepOf(f Fact, t time.Time) Step {
 	s := f.Statement
-	return Step{From: s.Subject, Predicate: s.Predicate, To: s.Object, Statement: s.ID,
+	st := Step{From: s.Subject, Predicate: s.Predicate, To: s.Object, Statement: s.ID,
 		Share: statementShare(s), Disputed: f.Disputed}
+	if s.Unconfirmed(t) {
+		st.Unconfirmed, st.LastEvidence = true, s.LastEvidence().String()
+	}
+	return st
+}
+
+// chainTop reports whether an entity with nothing above it is the true
+// top of a chain: a person, a jurisdiction, a state body or a listed
+// company.
+func (a *Atlas) chainTop(id string) bool {
+	e := a.byID[id]
+	if e == nil {
+		return false
+	}
+	switch e.Kind {
+	case KindPerson, KindJurisdiction:
+		return true
+	case KindOrganisation:
+		return e.State || e.IDs["ticker"] != ""
+	}
+	return false
 }
 
 // parent returns the upper end of an upward step.
@@ -152,16 +188,22 @@ func sameCycle(x, y []string) bool {
 func (w *walk) record(id string, steps []Step) {
 	o := w.byID[id]
 	if o == nil {
-		o = &Owner{ID: id, Depth: len(steps)}
+		o = &Owner{ID: id, Depth: len(steps), Unconfirmed: true}
 		w.byID[id] = o
 		w.res.Owners = append(w.res.Owners, o)
-		o.Ultimate = len(w.a.upward(id, w.t)) == 0
+		if len(w.a.upward(id, w.t)) == 0 {
+			o.Ultimate = w.a.chainTop(id)
+			o.OwnersUnrecorded = !o.Ultimate
+		}
 	}
 	p := Path{Steps: steps, Share: exact(100), Controlling: true}
+	unconfirmed := false
 	for _, st := range steps {
 		p.Share = p.Share.Times(st.Share)
 		p.Controlling = p.Controlling && st.controlling()
+		unconfirmed = unconfirmed || st.Unconfirmed
 	}
+	o.Unconfirmed = o.Unconfirmed && unconfirmed
 	o.Depth = min(o.Depth, len(steps))
 	o.Controlling = o.Controlling || p.Controlling
 	o.Paths = append(o.Paths, p)

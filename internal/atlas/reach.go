@@ -124,7 +124,7 @@ func (a *Atlas) Exposures(id string, t time.Time) []Exposure {
 		operators = append(operators, hop{id: id})
 	}
 	for _, f := range a.Operators(id, t) {
-		operators = append(operators, hop{operatorOf(f), []Step{stepOf(f)}})
+		operators = append(operators, hop{operatorOf(f), []Step{stepOf(f, t)}})
 	}
 	for _, op := range operators {
 		out = append(out, a.homeOf(op.id, op.path, t, BasisIncorporatedIn)...)
@@ -146,7 +146,7 @@ func (a *Atlas) unions(xs []Exposure, t time.Time) []Exposure {
 		for _, f := range a.StatementsAt(xs[i].Jurisdiction, "located_in", t) {
 			if u := a.byID[f.Statement.Object]; u != nil && u.Kind == KindJurisdiction {
 				xs = append(xs, Exposure{Jurisdiction: u.ID, Basis: xs[i].Basis,
-					Path: append(slices.Clone(xs[i].Path), stepOf(f))})
+					Path: append(slices.Clone(xs[i].Path), stepOf(f, t))})
 			}
 		}
 	}
@@ -164,7 +164,7 @@ type hop struct {
 func (a *Atlas) located(id string, path []Step, t time.Time) []Exposure {
 	var out []Exposure
 	for _, f := range a.StatementsAt(id, "located_in", t) {
-		steps := append(slices.Clone(path), stepOf(f))
+		steps := append(slices.Clone(path), stepOf(f, t))
 		obj := a.byID[f.Statement.Object]
 		switch {
 		case obj == nil:
@@ -182,7 +182,7 @@ func (a *Atlas) homeOf(id string, path []Step, t time.Time, basis string) []Expo
 	var out []Exposure
 	for _, f := range a.StatementsAt(id, "incorporated_in", t) {
 		out = append(out, Exposure{Jurisdiction: f.Statement.Object, Basis: basis,
-			Path: append(slices.Clone(path), stepOf(f))})
+			Path: append(slices.Clone(path), stepOf(f, t))})
 	}
 	return out
 }

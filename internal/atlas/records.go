@@ -30,6 +30,9 @@ func (d *decoder) decodeFile(root *yaml.Node, a *Atlas) {
 		"readings": func(v *yaml.Node) {
 			d.seq(v, "readings", func(_ int, n *yaml.Node) { a.Readings = append(a.Readings, d.reading(n)) })
 		},
+		"gaps": func(v *yaml.Node) {
+			d.seq(v, "gaps", func(_ int, n *yaml.Node) { a.Gaps = append(a.Gaps, d.gap(n)) })
+		},
 	})
 }
 
@@ -51,8 +54,20 @@ func (d *decoder) entity(n *yaml.Node) *Entity {
 		"reach":         d.strs("reach", &e.Reach),
 		"in_force_from": d.date("in_force_from", &e.InForce.From),
 		"in_force_to":   d.date("in_force_to", &e.InForce.To),
+		"launched":      d.date("launched", &e.Launched),
+		"state":         d.boolean("state", &e.State),
+		"sources":       d.sources(&e.Sources),
 	})
 	return e
+}
+
+// sources decodes a list of sources.
+func (d *decoder) sources(dst *[]Source) handler {
+	return func(v *yaml.Node) {
+		d.seq(v, "sources", func(i int, item *yaml.Node) {
+			*dst = append(*dst, d.source(item, fmt.Sprintf("sources[%d].", i)))
+		})
+	}
 }
 
 func (d *decoder) statement(n *yaml.Node) *Statement {
@@ -61,8 +76,9 @@ func (d *decoder) statement(n *yaml.Node) *Statement {
 		"subject":   d.str("subject", &s.Subject),
 		"predicate": d.str("predicate", &s.Predicate),
 		"object":    d.str("object", &s.Object),
-		"from":      d.date("from", &s.Valid.From),
-		"to":        d.date("to", &s.Valid.To),
+		"from":      d.date("from", &s.Bounds.From),
+		"to":        d.date("to", &s.Bounds.To),
+		"confirmed": d.dates("confirmed", &s.Confirmed),
 		"share":     d.number("share", &s.Share),
 		"share_min": d.number("share_min", &s.ShareMin),
 		"share_max": d.number("share_max", &s.ShareMax),
@@ -73,14 +89,39 @@ func (d *decoder) statement(n *yaml.Node) *Statement {
 		"why":       d.str("why", &s.Why),
 		"note":      d.str("note", &s.Note),
 		"recorded":  d.date("recorded", &s.Recorded),
-		"sources": func(v *yaml.Node) {
-			d.seq(v, "sources", func(i int, item *yaml.Node) {
-				s.Sources = append(s.Sources, d.source(item, fmt.Sprintf("sources[%d].", i)))
-			})
-		},
+		"sources":   d.sources(&s.Sources),
 	})
+	s.Valid = s.Bounds
+	if s.Valid.From.IsZero() {
+		s.Valid.From = earliest(s.Confirmed)
+	}
 	s.ID = statementID(s)
 	return s
+}
+
+// earliest returns the date that starts first, or the zero Date.
+func earliest(ds []Date) Date {
+	var first Date
+	for _, d := range ds {
+		if first.IsZero() || d.Start().Before(first.Start()) {
+			first = d
+		}
+	}
+	return first
+}
+
+func (d *decoder) gap(n *yaml.Node) *Gap {
+	g := &Gap{Pos: d.pos(n)}
+	g.fields = d.object(n, "", map[string]handler{
+		"subject":  d.str("subject", &g.Subject),
+		"missing":  d.str("missing", &g.Missing),
+		"from":     d.date("from", &g.Period.From),
+		"to":       d.date("to", &g.Period.To),
+		"searched": d.date("searched", &g.Searched),
+		"where":    d.strs("where", &g.Where),
+		"note":     d.str("note", &g.Note),
+	})
+	return g
 }
 
 func (d *decoder) source(n *yaml.Node, prefix string) Source {
@@ -101,6 +142,7 @@ func (d *decoder) series(n *yaml.Node) *Series {
 		"market":     d.str("market", &s.Market),
 		"measure":    d.str("measure", &s.Measure),
 		"definition": d.str("definition", &s.Definition),
+		"covers":     d.strs("covers", &s.Covers),
 		"points": func(v *yaml.Node) {
 			d.seq(v, "points", func(i int, item *yaml.Node) {
 				s.Points = append(s.Points, d.point(item, fmt.Sprintf("points[%d].", i)))

@@ -15,8 +15,10 @@ func (ans *Answer) WriteText(w io.Writer) error {
 	r := &renderer{w: bw, ans: ans}
 	r.header()
 	r.operators()
+	r.licensors()
 	r.ownership()
 	r.people()
+	r.gaps()
 	r.exposures("Location", ans.Location, false)
 	r.exposures("Jurisdictions", ans.Jurisdictions, true)
 	r.reach()
@@ -48,13 +50,27 @@ func (r *renderer) cites(id string) string {
 	return sourceMarks(r.ans.Statements[id].Sources)
 }
 
-// span renders a statement's validity as " (2016-08..2017-11)".
+// span renders a statement's validity as " (2016-08..2017-11)", and its
+// confirmed dates as " (confirmed 2016-08-02, 2019-04)".
 func (r *renderer) span(id string) string {
 	s := r.ans.Statements[id]
-	if s.From == "" && s.To == "" {
+	out := ""
+	if s.From != "" || s.To != "" {
+		out = fmt.Sprintf(" (%s..%s)", s.From, s.To)
+	}
+	if len(s.Confirmed) > 0 {
+		out += " (confirmed " + strings.Join(s.Confirmed, ", ") + ")"
+	}
+	return out
+}
+
+// unconfirmed renders the mark of a stake or office whose evidence is
+// old.
+func unconfirmed(u bool, last string) string {
+	if !u {
 		return ""
 	}
-	return fmt.Sprintf(" (%s..%s)", s.From, s.To)
+	return " UNCONFIRMED (newest evidence " + last + ")"
 }
 
 func (r *renderer) header() {
@@ -66,8 +82,39 @@ func (r *renderer) header() {
 			r.printf("  %-10s %s\n", f.label, r.name(f.id))
 		}
 	}
+	if l := r.ans.Launch; l != nil {
+		label := "launched"
+		if !l.Launched {
+			label = "launches"
+		}
+		r.printf("  %-10s %s%s\n", label, l.Date, sourceMarks(l.Sources))
+	}
 	for _, n := range r.ans.Notes {
 		r.printf("  note: %s\n", n)
+	}
+}
+
+func (r *renderer) licensors() {
+	if len(r.ans.Licensors) == 0 {
+		return
+	}
+	r.printf("\nTechnology licensed from\n")
+	for _, l := range r.ans.Licensors {
+		r.printf("  %s licenses its technology to %s%s%s%s\n", r.name(l.Licensor), l.Licensee, r.span(l.Statement),
+			disputed(l.Disputed), r.cites(l.Statement))
+	}
+}
+
+func (r *renderer) gaps() {
+	if len(r.ans.Gaps) == 0 {
+		return
+	}
+	r.printf("\nKnown gaps\n")
+	for _, g := range r.ans.Gaps {
+		r.printf("  %s: %s\n", r.name(g.Subject), g.Text)
+		if g.Note != "" {
+			r.printf("      %s\n", g.Note)
+		}
 	}
 }
 
@@ -107,7 +154,7 @@ func (r *renderer) competitors(ids []string) {
 func (r *renderer) ownership() {
 	for _, own := range r.ans.Ownership {
 		if len(own.Owners) == 0 {
-			r.printf("\nOwners of %s: none recorded\n", r.name(own.Of))
+			r.printf("\nOwners of %s: none recorded%s\n", r.name(own.Of), r.gapNote(own.Of))
 			continue
 		}
 		r.printf("\nOwners of %s\n", r.name(own.Of))
@@ -123,6 +170,16 @@ func (r *renderer) ownership() {
 	}
 }
 
+// gapNote points to the known gaps about id, if any.
+func (r *renderer) gapNote(id string) string {
+	for _, g := range r.ans.Gaps {
+		if g.Subject == id {
+			return " (see Known gaps)"
+		}
+	}
+	return ""
+}
+
 func unknownPaths(n int) string {
 	if n == 0 {
 		return ""
@@ -135,8 +192,14 @@ func ownerFlags(o *Owner) string {
 	if o.Ultimate {
 		f = append(f, "ultimate")
 	}
+	if o.OwnersUnrecorded {
+		f = append(f, "its owners not recorded")
+	}
 	if o.Controlling {
 		f = append(f, "controlling")
+	}
+	if o.Unconfirmed {
+		f = append(f, "unconfirmed")
 	}
 	if len(f) == 0 {
 		return ""
@@ -152,7 +215,8 @@ func (r *renderer) path(steps []Step) string {
 		if st.Share.Known {
 			label += " " + st.Share.String()
 		}
-		parts[i] = fmt.Sprintf("%s -%s-> %s%s%s", st.From, label, st.To, disputed(st.Disputed), r.cites(st.Statement))
+		parts[i] = fmt.Sprintf("%s -%s-> %s%s%s%s", st.From, label, st.To, disputed(st.Disputed),
+			unconfirmed(st.Unconfirmed, st.LastEvidence), r.cites(st.Statement))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -163,8 +227,8 @@ func (r *renderer) people() {
 	}
 	r.printf("\nPeople\n")
 	for _, p := range r.ans.People {
-		r.printf("  %s, %s of %s%s%s%s\n", r.name(p.Person), p.Role, p.Org, r.span(p.Statement),
-			disputed(p.Disputed), r.cites(p.Statement))
+		r.printf("  %s, %s of %s%s%s%s%s\n", r.name(p.Person), p.Role, p.Org, r.span(p.Statement),
+			disputed(p.Disputed), unconfirmed(p.Unconfirmed, p.LastEvidence), r.cites(p.Statement))
 		r.competitors(p.Competitors)
 	}
 }
@@ -186,16 +250,28 @@ func (r *renderer) exposures(title string, xs []Exposure, basis bool) {
 // reach renders the laws, one heading per law (Reach is sorted by law)
 // and one path per basis.
 func (r *renderer) reach() {
+	if l := r.ans.Launch; l != nil && !l.Launched {
+		return // nothing existed to reach
+	}
 	r.printf("\nReach\n")
 	if len(r.ans.Reach) == 0 {
 		r.printf("  no law in the atlas reaches it\n")
 	}
 	for i, x := range r.ans.Reach {
 		if i == 0 || r.ans.Reach[i-1].Law != x.Law {
-			r.printf("  %s  %s\n", r.name(x.Law), x.Jurisdiction)
+			law := r.ans.Entities[x.Law]
+			r.printf("  %s  %s%s%s\n", r.name(x.Law), x.Jurisdiction, inForce(law.InForce), sourceMarks(law.Sources))
 		}
 		r.printf("      %s: %s\n", x.Basis, r.path(x.Path))
 	}
 }
 
 func (r *renderer) sources() { writeSources(r.w, r.ans.Sources) }
+
+// inForce renders a law's in-force period as ", in force 2018-03-23..".
+func inForce(span string) string {
+	if span == "" {
+		return ""
+	}
+	return ", in force " + span
+}

@@ -56,10 +56,23 @@ type Entity struct {
 	Partition string `json:"partition,omitempty"`
 	Code      string `json:"code,omitempty"`
 
+	// Launched is the day a region first opened to customers (regions
+	// only); an answer before it says the region is not yet launched.
+	Launched Date `json:"launched,omitzero"`
+
 	// Law fields.
 	Jurisdiction string   `json:"jurisdiction,omitempty"`
 	Reach        []string `json:"reach,omitempty"`
 	InForce      Interval `json:"-"`
+
+	// State marks an organisation that is a state body (a government, a
+	// ministry, a state-assets commission): the top of an ownership
+	// chain, like a person.
+	State bool `json:"state,omitempty"`
+
+	// Sources back the entity's own dated fields: a law's in-force dates,
+	// a region's launch date.
+	Sources []Source `json:"sources,omitempty"`
 
 	Pos    Pos        `json:"-"`
 	fields fieldLines // line of each field, for problems
@@ -78,10 +91,19 @@ type Source struct {
 type Statement struct {
 	// ID is derived from the content (see statementID), so it survives
 	// reordering of the files.
-	ID        string   `json:"id"`
-	Subject   string   `json:"subject"`
-	Predicate string   `json:"predicate"`
-	Object    string   `json:"object"`
+	ID        string `json:"id"`
+	Subject   string `json:"subject"`
+	Predicate string `json:"predicate"`
+	Object    string `json:"object"`
+	// Bounds are the from and to dates as written: when the fact began
+	// and ended, as far as the sources say.
+	Bounds Interval `json:"-"`
+	// Confirmed are days on which a source shows the fact held (an "as
+	// of" date of a filing), which are evidence, not bounds.
+	Confirmed []Date `json:"confirmed,omitempty"`
+	// Valid is when the statement holds for as-of questions: Bounds,
+	// with the earliest Confirmed date as the start when no from was
+	// written (before its first evidence nothing is asserted).
 	Valid     Interval `json:"-"`
 	Share     *float64 `json:"share,omitempty"`
 	ShareMin  *float64 `json:"share_min,omitempty"`
@@ -101,14 +123,17 @@ type Statement struct {
 
 // Series is one firm's market measure over time.
 type Series struct {
-	ID         string  `json:"id"`
-	Firm       string  `json:"firm"`
-	Market     string  `json:"market"`
-	Measure    string  `json:"measure"`
-	Definition string  `json:"definition"`
-	Points     []Point `json:"points"`
-	Pos        Pos     `json:"-"`
-	fields     fieldLines
+	ID         string `json:"id"`
+	Firm       string `json:"firm"`
+	Market     string `json:"market"`
+	Measure    string `json:"measure"`
+	Definition string `json:"definition"`
+	// Covers lists the providers whose figures the series reports. A
+	// series that leaves out a market's leader never says who leads.
+	Covers []string `json:"covers,omitempty"`
+	Points []Point  `json:"points"`
+	Pos    Pos      `json:"-"`
+	fields fieldLines
 }
 
 // Point is one figure of a [Series].
@@ -120,6 +145,24 @@ type Point struct {
 	Source  Source  `json:"source"`
 	Pos     Pos     `json:"-"`
 	fields  fieldLines
+}
+
+// Gap is a known gap: a fact the atlas lacks because no public source
+// for it was found when the sources were last searched.
+type Gap struct {
+	Subject string `json:"subject"`
+	// Missing names what is missing, from [GapKinds]: "owners",
+	// "controlling_shareholder", "chief_executive"...
+	Missing string `json:"missing"`
+	// Period is the span the fact is missing for (open = always).
+	Period Interval `json:"-"`
+	// Searched is when the public sources were last searched.
+	Searched Date `json:"searched"`
+	// Where lists the places searched (registries, filings, sites).
+	Where  []string `json:"where,omitempty"`
+	Note   string   `json:"note,omitempty"`
+	Pos    Pos      `json:"-"`
+	fields fieldLines
 }
 
 // Reading is an article worth reading about some entities.

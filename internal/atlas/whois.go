@@ -3,6 +3,7 @@ package atlas
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -14,12 +15,15 @@ type Place struct {
 	Region    string `json:"region"`
 }
 
-// Whois answers for target at asOf: target is an entity id, or a name,
-// Chinese name or alias naming exactly one entity (see [Atlas.Resolve]).
+// Whois answers for target at asOf: target is an entity id, a name,
+// Chinese name, alias or region code, or a fragment of one, that names
+// one entity (see [Atlas.Find]; among several matches the kinds whois
+// answers for are preferred, and a provider over its own companies).
 // The entity must be a region, partition, provider, data center,
-// organisation or autonomous system.
+// organisation or autonomous system. A miss is [ErrNotFound]; several matches an
+// [*AmbiguousError].
 func (a *Atlas) Whois(target string, asOf time.Time) (*Answer, error) {
-	e, err := a.Resolve(target)
+	e, err := a.resolve(target, whoisKinds, true)
 	if err != nil {
 		return nil, err
 	}
@@ -69,12 +73,24 @@ func (a *Atlas) whois(query string, e *Entity, t time.Time, notes []string) (*An
 		return nil, fmt.Errorf("atlas: whois %s: a %s has no operator or owners (try the entity command)", e.ID, e.Kind)
 	}
 	ans := &Answer{Query: query, AsOf: DateOf(t).String(), Subject: e.ID, Notes: notes,
-		Operators: []OperatorAnswer{}, Ownership: []*Ownership{}, People: []PersonAnswer{}}
+		Operators: []OperatorAnswer{}, Licensors: []LicenseAnswer{}, Ownership: []*Ownership{},
+		People: []PersonAnswer{}, Gaps: []GapAnswer{}}
 	c := newCite(a, ans)
 	c.entity(e.ID)
+	a.launch(ans, c, e, t)
 	a.place(ans, e, t)
+	if ans.Launch != nil && !ans.Launch.Launched {
+		// The region did not exist yet: no operator, owner or law to show.
+		for _, k := range []string{ans.Region, ans.Partition, ans.Provider} {
+			c.entity(k)
+		}
+		ans.fillEmpty()
+		return ans, nil
+	}
 	orgs := a.operatorsOf(ans, c, e, t)
+	a.licensors(ans, c, orgs, t)
 	a.owners(ans, c, orgs, t)
+	a.gapsOf(ans, c, orgs, t)
 	ans.Location = a.located(e.ID, nil, t)
 	ans.Jurisdictions = a.Exposures(e.ID, t)
 	ans.Reach = a.Reach(e.ID, t)
@@ -106,6 +122,59 @@ func orEmpty[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
+}
+
+// launch fills the launch date of a region and, before it, says that
+// the region was not launched yet.
+func (a *Atlas) launch(ans *Answer, c *cite, e *Entity, t time.Time) {
+	if e.Kind != KindRegion || e.Launched.IsZero() {
+		return
+	}
+	l := &LaunchAnswer{Date: e.Launched.String(), Launched: !t.Before(e.Launched.Start()), Sources: []int{}}
+	for _, src := range e.Sources {
+		l.Sources = append(l.Sources, c.source(src))
+	}
+	ans.Launch = l
+	if !l.Launched {
+		ans.Notes = append(ans.Notes, fmt.Sprintf("not yet launched (launches %s)", l.Date))
+	}
+}
+
+// licensors fills the companies that license their technology to the
+// operating organisations at t.
+func (a *Atlas) licensors(ans *Answer, c *cite, orgs []string, t time.Time) {
+	for _, org := range orgs {
+		for _, f := range a.IncomingAt(org, "licenses_technology_to", t) {
+			c.statement(f.Statement.ID)
+			ans.Licensors = append(ans.Licensors, LicenseAnswer{Licensor: f.Statement.Subject, Licensee: org,
+				Statement: f.Statement.ID, Disputed: f.Disputed})
+		}
+	}
+}
+
+// gapsOf fills the known gaps about the subject, the operating
+// organisations and all their owners whose period covers t.
+func (a *Atlas) gapsOf(ans *Answer, c *cite, orgs []string, t time.Time) {
+	ids := append([]string{ans.Subject}, orgs...)
+	for _, own := range ans.Ownership {
+		for _, o := range own.Owners {
+			ids = append(ids, o.ID)
+		}
+	}
+	for _, g := range a.Gaps {
+		if !slices.Contains(ids, g.Subject) || !g.Period.Contains(t) {
+			continue
+		}
+		c.entity(g.Subject)
+		ans.Gaps = append(ans.Gaps, GapAnswer{Subject: g.Subject, Missing: g.Missing, Searched: g.Searched.String(),
+			Where: g.Where, Note: g.Note, Text: g.Text()})
+	}
+}
+
+// Text returns the gap as a sentence: "controlling shareholder not
+// found in public sources as of 2026-12-01".
+func (g *Gap) Text() string {
+	return fmt.Sprintf("%s not found in public sources as of %s", strings.ReplaceAll(g.Missing, "_", " "), g.Searched)
 }
 
 // place fills the region, partition and provider of the answer.
@@ -188,8 +257,12 @@ func (a *Atlas) owners(ans *Answer, c *cite, orgs []string, t time.Time) {
 		for _, f := range a.IncomingAt(org, "officer", t) {
 			s := f.Statement
 			c.statement(s.ID)
-			ans.People = append(ans.People, PersonAnswer{Person: s.Subject, Role: s.Role, Org: org,
-				Statement: s.ID, Disputed: f.Disputed, Competitors: c.competitors(f)})
+			p := PersonAnswer{Person: s.Subject, Role: s.Role, Org: org,
+				Statement: s.ID, Disputed: f.Disputed, Competitors: c.competitors(f)}
+			if s.Unconfirmed(t) {
+				p.Unconfirmed, p.LastEvidence = true, s.LastEvidence().String()
+			}
+			ans.People = append(ans.People, p)
 		}
 	}
 }

@@ -55,11 +55,17 @@ func runCheck(ctx context.Context, e *Env, args []string) error {
 	fs, _ := e.flagSet("check", "")
 	dir := atlasDirFlag(fs)
 	rangesDir := fs.String("ranges", "", "also check that every region code used by the feeds under `directory` has a region entity")
+	report := fs.Bool("report", false, "also print the data-quality figures (sources, dates, stale stakes, gaps)")
+	asOfFlag := e.asOfFlag(fs, "stale stakes and the report ")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		return fmt.Errorf("%w: check takes no arguments", errUsage)
+	}
+	asOf, err := asOfFlag()
+	if err != nil {
+		return err
 	}
 	a, root, err := openAtlas(*dir)
 	if err != nil {
@@ -75,11 +81,14 @@ func runCheck(ctx context.Context, e *Env, args []string) error {
 		feeds = n
 		problems = append(problems, atlas.CheckRegionCodes(a, used)...)
 	}
-	for _, p := range problems {
-		if p.Line > 0 {
-			p.File = path.Join(filepath.ToSlash(root), p.File)
+	printProblems(e, root, "", problems)
+	// Stale stakes are warnings: the data was right when written, and
+	// only time made it doubtful.
+	printProblems(e, root, "warning: ", atlas.StaleStakes(a, asOf))
+	if *report {
+		if err := atlas.NewReport(a, asOf).WriteText(e.Stdout); err != nil {
+			return err
 		}
-		fmt.Fprintln(e.Stdout, p)
 	}
 	if len(problems) > 0 {
 		return &exitError{code: 1, msg: fmt.Sprintf("%d problem%s", len(problems), pluralS(len(problems)))}
@@ -91,6 +100,16 @@ func runCheck(ctx context.Context, e *Env, args []string) error {
 	}
 	fmt.Fprintln(e.Stdout)
 	return nil
+}
+
+// printProblems prints one problem per line, file names under root.
+func printProblems(e *Env, root, prefix string, ps atlas.Problems) {
+	for _, p := range ps {
+		if p.Line > 0 {
+			p.File = path.Join(filepath.ToSlash(root), p.File)
+		}
+		fmt.Fprintln(e.Stdout, prefix+p.String())
+	}
 }
 
 func pluralS(n int) string {

@@ -33,11 +33,11 @@ func runAtlasCLI(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestCheckFixture(t *testing.T) {
-	code, out, errs := runAtlasCLI(t, "check", "--atlas-dir", fixtureAtlas)
+	code, out, errs := runAtlasCLI(t, "check", "--atlas-dir", fixtureAtlas, "--as-of", "2020-06")
 	if code != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	want := "atlas ok: 28 entities, 27 statements, 1 series points, 1 readings\n"
+	want := "atlas ok: 28 entities, 29 statements, 1 series points, 1 readings\n"
 	if out != want {
 		t.Errorf("stdout = %q, want %q", out, want)
 	}
@@ -74,13 +74,39 @@ func TestCheckRangesCoverage(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "aws", "ip-ranges.json"), []byte(feed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := runAtlasCLI(t, "check", "--atlas-dir", fixtureAtlas, "--ranges", dir)
+	code, out, errs := runAtlasCLI(t, "check", "--atlas-dir", fixtureAtlas, "--ranges", dir, "--as-of", "2020-06")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stdout %q stderr %q", code, out, errs)
 	}
 	want := `ranges/aws: region: no region entity for code "eu-west-9" of provider aws (want id region/aws/eu-west-9)` + "\n"
 	if out != want {
 		t.Errorf("stdout = %q, want %q", out, want)
+	}
+}
+
+// TestCheckStaleStakes: stakes whose newest evidence is more than three
+// years old on the date asked are warnings, which do not fail the check.
+func TestCheckStaleStakes(t *testing.T) {
+	code, out, errs := runAtlasCLI(t, "check", "--atlas-dir", fixtureAtlas)
+	if code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	want := "warning: ../atlas/testdata/atlas/statements.yaml:93: owns: person/founder owns org/holder: " +
+		"newest evidence 2018 is more than 3 years before 2026-11-27; close it with to or add a confirmed date\n"
+	if !strings.Contains(out, want) || !strings.HasSuffix(out, "atlas ok: 28 entities, 29 statements, 1 series points, 1 readings\n") {
+		t.Errorf("stdout = %q, want the warning %q and atlas ok", out, want)
+	}
+}
+
+func TestCheckReport(t *testing.T) {
+	code, out, errs := runAtlasCLI(t, "check", "--atlas-dir", fixtureAtlas, "--report", "--as-of", "2020-06")
+	if code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	for _, want := range []string{"Data quality as of 2020-06-01\n", "  statements: 29\n", "open gaps: 1", "atlas ok"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
 	}
 }
 
