@@ -109,7 +109,7 @@ func ChoicesOf(err error) []Choice {
 	if errors.As(err, &amb) {
 		out := make([]Choice, 0, len(amb.Choices))
 		for _, c := range amb.Choices {
-			out = append(out, Choice{ID: c.ID, Kind: c.Kind, Name: c.Name})
+			out = append(out, Choice{ID: c.ID, Kind: c.Kind, Name: c.Name, Provider: c.Provider})
 		}
 		return out
 	}

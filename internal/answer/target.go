@@ -17,8 +17,9 @@ type Target struct {
 
 // ResolveTarget decides what a whois argument names, by one rule for
 // every surface: an address or CIDR (unless provider is given), else
-// what [Joiner.ResolveEntity] finds, which must be a kind that has a
-// whois answer ([atlas.HasWhois]).
+// what [Joiner.ResolveEntity] finds or, failing that, a unique fragment
+// of a name ("Zhangbei"; see [atlas.Atlas.Find]); it must be a kind
+// that has a whois answer ([atlas.HasWhois]).
 func (j *Joiner) ResolveTarget(arg, provider string) (Target, error) {
 	arg = strings.TrimSpace(arg)
 	if provider == "" {
@@ -26,7 +27,7 @@ func (j *Joiner) ResolveTarget(arg, provider string) (Target, error) {
 			return Target{Query: &q}, nil
 		}
 	}
-	e, err := j.ResolveEntity(arg, provider)
+	e, err := j.find(arg, provider, j.atlas.Find)
 	if err != nil {
 		return Target{}, err
 	}
@@ -42,6 +43,11 @@ func (j *Joiner) ResolveTarget(arg, provider string) (Target, error) {
 // provider uses. Several candidates are an error of kind [Ambiguous]
 // with the choices; none, of kind [NotFound].
 func (j *Joiner) ResolveEntity(arg, provider string) (*atlas.Entity, error) {
+	return j.find(arg, provider, j.atlas.Resolve)
+}
+
+// find is ResolveEntity with the atlas's name rule given.
+func (j *Joiner) find(arg, provider string, byName func(string) (*atlas.Entity, error)) (*atlas.Entity, error) {
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
 		return nil, invalidf("no target given: name a region code, entity id, name, address or CIDR")
@@ -52,7 +58,7 @@ func (j *Joiner) ResolveEntity(arg, provider string) (*atlas.Entity, error) {
 		}
 		return nil, &Error{Kind: NotFound, Msg: "no region " + quote(arg) + " of provider " + quote(provider) + " in the atlas"}
 	}
-	e, err := j.atlas.Resolve(arg)
+	e, err := byName(arg)
 	if err == nil || !errors.Is(err, atlas.ErrNotFound) {
 		return e, err
 	}
