@@ -3,6 +3,7 @@ package answer
 import (
 	"bytes"
 	"text/tabwriter"
+	"unsafe"
 
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
@@ -108,7 +109,10 @@ type csvEncoder struct {
 	table bool // tab-separated cells for a tabwriter, "-" for empty
 	cell  []byte
 	cache []cacheEntry // by lpm.Match.ID
-	arena []byte
+	sink  uintptr      // what warm read, kept so that the reads stay
+	arena [][]byte
+	seg   []byte   // scratch: the cells of the record being cached
+	ends  []uint32 // scratch: the ends of its segments
 	pv    *placeView
 	r     row // reused: a row handed to the field functions escapes
 }
@@ -184,14 +188,16 @@ func (c *csvEncoder) row(dst []byte, r *row) []byte {
 // table numbered share ID 0.
 type cacheEntry struct {
 	rec        *ranges.Record
-	start, end uint32   // the bytes in arena
+	block      uint32   // index into arena
+	start, end uint32   // the bytes in the block
 	ends       []uint32 // the end of each segment but the last; nil for one
 }
 
 // segment returns segment i of a cached entry.
 func (c *csvEncoder) segment(e *cacheEntry, i int) []byte {
+	b := c.arena[e.block]
 	if e.ends == nil {
-		return c.arena[e.start:e.end]
+		return b[e.start:e.end]
 	}
 	lo, hi := e.start, e.end
 	if i > 0 {
@@ -200,12 +206,35 @@ func (c *csvEncoder) segment(e *cacheEntry, i int) []byte {
 	if i < len(e.ends) {
 		hi = e.ends[i]
 	}
-	return c.arena[lo:hi]
+	return b[lo:hi]
 }
 
-// maxArena bounds the bytes of cached cells; when full, caching starts
-// over (a stream over millions of distinct ranges should not grow it).
-const maxArena = 64 << 20
+// The arena is blocks of arenaBlock bytes, never copied: a stream over
+// many ranges fills several megabytes, and doubling one buffer would
+// copy them and fault in twice the pages. maxArena bounds it all; when
+// full, caching starts over.
+const (
+	arenaBlock = 256 << 10
+	maxArena   = 64 << 20
+)
+
+// warm reads the cache entries that the rows of a batch will use, one
+// load after another without waiting on any: each is likely a miss.
+func (c *csvEncoder) warm(b *batch) {
+	var sink uintptr
+	for _, p := range b.items {
+		if p.hi > p.lo {
+			if id := int(b.found[p.lo].ID); id < len(c.cache) {
+				e := &c.cache[id]
+				sink += uintptr(unsafe.Pointer(e.rec))
+				if e.end > e.start {
+					sink += uintptr(c.arena[e.block][e.start])
+				}
+			}
+		}
+	}
+	c.sink = sink
+}
 
 // cached returns the cache entry of r's match, encoding its record-only
 // cells on first use: a log hits the same ranges over and over, and
@@ -220,32 +249,49 @@ func (c *csvEncoder) cached(r *row) *cacheEntry {
 	if id >= len(c.cache) {
 		c.cache = append(c.cache, make([]cacheEntry, id+1-len(c.cache)+len(c.cache)/2)...)
 	}
-	if len(c.arena) > maxArena {
-		c.arena = c.arena[:0]
-		clear(c.cache)
-	}
-	e := cacheEntry{rec: r.f.Record, start: uint32(len(c.arena))}
+	c.seg = c.seg[:0]
+	ends := c.ends[:0]
 	for i, f := range c.cols {
 		if f.perQuery {
 			continue
 		}
 		if i > 0 && !c.cols[i-1].perQuery {
-			c.arena = append(c.arena, c.sep())
+			c.seg = append(c.seg, c.sep())
 		}
 		c.cell = f.text(c.cell[:0], r)
-		c.arena = c.appendCell(c.arena, c.cell)
+		c.seg = c.appendCell(c.seg, c.cell)
 		if i+1 == len(c.cols) || c.cols[i+1].perQuery {
-			e.ends = append(e.ends, uint32(len(c.arena)))
+			ends = append(ends, uint32(len(c.seg)))
 		}
 	}
-	e.end = uint32(len(c.arena))
-	if len(e.ends) <= 1 {
-		e.ends = nil
-	} else {
-		e.ends = e.ends[:len(e.ends)-1]
+	c.ends = ends
+	e := &c.cache[id]
+	*e = c.store(c.seg)
+	e.rec = r.f.Record
+	if len(ends) > 1 {
+		e.ends = make([]uint32, len(ends)-1)
+		for i, end := range ends[:len(ends)-1] {
+			e.ends[i] = e.start + end
+		}
 	}
-	c.cache[id] = e
-	return &c.cache[id]
+	return e
+}
+
+// store copies cells into the arena and returns where they are.
+func (c *csvEncoder) store(cells []byte) cacheEntry {
+	n := len(c.arena)
+	if n == 0 || len(c.arena[n-1])+len(cells) > cap(c.arena[n-1]) {
+		if n*arenaBlock >= maxArena {
+			clear(c.cache)
+			c.arena, n = c.arena[:0], 0
+		}
+		c.arena = append(c.arena, make([]byte, 0, max(arenaBlock, len(cells))))
+		n++
+	}
+	b := &c.arena[n-1]
+	start := len(*b)
+	*b = append(*b, cells...)
+	return cacheEntry{block: uint32(n - 1), start: uint32(start), end: uint32(len(*b))}
 }
 
 func (c *csvEncoder) appendCell(dst, cell []byte) []byte {

@@ -30,14 +30,18 @@ type Found struct {
 // contain it and then at most limit of those inside it (no bound when
 // limit is 0).
 func Find(r Ranges, q Query, limit int, buf []Found) []Found {
-	buf = buf[:0]
+	return appendFind(r, q, limit, buf[:0])
+}
+
+// appendFind is Find appending to dst.
+func appendFind(r Ranges, q Query, limit int, dst []Found) []Found {
 	if q.IsPrefix() {
-		return findPrefix(r, q.Prefix, limit, buf)
+		return findPrefix(r, q.Prefix, limit, dst)
 	}
 	for _, m := range r.Lookup(q.Addr) {
-		buf = append(buf, Found{Match: m})
+		dst = append(dst, Found{Match: m})
 	}
-	return buf
+	return dst
 }
 
 // findPrefix is Find for a CIDR query. It is a function of its own

@@ -163,9 +163,9 @@ func (s *stream) run(ctx context.Context, cancel func(), in io.Reader, out io.Wr
 		go func() {
 			defer wg.Done()
 			enc := s.enc.clone()
-			var buf []Found
+			b := &batch{}
 			for c := range jobs {
-				buf = s.process(c, enc, buf)
+				s.process(c, enc, b)
 				done <- c
 			}
 		}()
@@ -322,15 +322,35 @@ func skipLine(in io.Reader) ([]byte, error) {
 	}
 }
 
+// batchSize is how many inputs a worker looks up before it writes
+// their rows: the lookups of a batch run back to back, and so do the
+// reads of the encoder's cache for them, so that the processor can wait
+// on several memory loads at once instead of one after another.
+const batchSize = 64
+
+// pending is a looked-up input of a batch, waiting for its rows.
+type pending struct {
+	input  string
+	line   int
+	lo, hi int // its matches in batch.found
+	err    error
+}
+
+// batch is the inputs a worker has looked up but not yet written.
+type batch struct {
+	items []pending
+	found []Found
+}
+
 // process answers every input of c.
-func (s *stream) process(c *chunk, enc encoder, buf []Found) []Found {
+func (s *stream) process(c *chunk, enc encoder, b *batch) {
 	// Output runs to several times the input; growing it by doubling
 	// would copy every byte a few times over.
 	if want := 12 * (len(c.text) + 16*len(c.items)); cap(c.out) < want {
 		c.out = slices.Grow(c.out[:0], want)
 	}
 	for _, it := range c.items {
-		buf = s.one(c, enc, it.line, it.text, it.err, buf)
+		s.lookup(c, enc, b, it.line, it.text, it.err)
 	}
 	text, line := c.text, c.line
 	for len(text) > 0 {
@@ -350,30 +370,53 @@ func (s *stream) process(c *chunk, enc encoder, buf []Found) []Found {
 		if len(l) > MaxInput {
 			l, err = clip(l), errLineTooLong
 		}
-		buf = s.one(c, enc, n, l, err, buf)
+		s.lookup(c, enc, b, n, l, err)
 	}
+	s.flush(c, enc, b)
 	c.out = enc.finish(c.out, c.seq == 0)
-	return buf
 }
 
-// one answers one input and appends its rows to c.out.
-func (s *stream) one(c *chunk, enc encoder, line int, text string, err error, buf []Found) []Found {
+// lookup looks one input up into the batch, writing the batch when full.
+func (s *stream) lookup(c *chunk, enc encoder, b *batch, line int, text string, err error) {
 	c.sum.Inputs++
+	p := pending{input: text, line: line, err: err, lo: len(b.found)}
 	if err == nil {
 		var q Query
-		if q, err = Parse(text); err == nil {
-			buf = Find(s.r, q, s.opt.Within, buf)
-			c.sum.Matches += len(buf)
-			if len(buf) == 0 {
-				c.sum.Unmatched++
-			}
-			c.out = enc.append(c.out, q.Input, buf, nil)
-			return buf
+		if q, p.err = Parse(text); p.err == nil {
+			b.found = appendFind(s.r, q, s.opt.Within, b.found)
 		}
-		text = q.Input
+		p.input = q.Input
 	}
-	c.sum.Bad++
-	c.bad = append(c.bad, badLine{line, clip(text), err})
-	c.out = enc.append(c.out, clip(text), nil, err)
-	return buf
+	p.hi = len(b.found)
+	b.items = append(b.items, p)
+	if len(b.items) == batchSize {
+		s.flush(c, enc, b)
+	}
 }
+
+// flush writes the rows of every input of the batch and empties it.
+func (s *stream) flush(c *chunk, enc encoder, b *batch) {
+	if w, ok := enc.(warmer); ok {
+		w.warm(b)
+	}
+	for _, p := range b.items {
+		fs := b.found[p.lo:p.hi]
+		if p.err != nil {
+			c.sum.Bad++
+			text := clip(p.input)
+			c.bad = append(c.bad, badLine{p.line, text, p.err})
+			c.out = enc.append(c.out, text, nil, p.err)
+			continue
+		}
+		c.sum.Matches += len(fs)
+		if len(fs) == 0 {
+			c.sum.Unmatched++
+		}
+		c.out = enc.append(c.out, p.input, fs, nil)
+	}
+	b.items, b.found = b.items[:0], b.found[:0]
+}
+
+// warmer is an encoder that can read ahead what a batch's rows will
+// need (see [batchSize]).
+type warmer interface{ warm(b *batch) }

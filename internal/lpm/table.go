@@ -14,20 +14,24 @@ import (
 //
 // It keeps one half per address family, built concurrently.
 type Table struct {
-	v4, v6  half
-	records int
+	v4, v6            half
+	records, prefixes int
 }
 
 // half indexes the prefixes of one address family.
 type half struct {
-	tbl      bart.Table[uint32] // distinct prefix -> index into spans
-	spans    []span             // each prefix's chain in matches
-	own      []span             // the prefix's own matches only, for subnet queries
-	prefixes []netip.Prefix
+	// tbl maps each distinct prefix to its chain in matches, held in the
+	// table itself so that a lookup reads no other array first.
+	tbl      bart.Table[chain]
+	prefixes []netip.Prefix // in build order, for the parent stack (nil after Build)
+	chains   []chain        // in build order, for the parents' chains (nil after Build)
 	matches  []Match
 }
 
-type span struct{ start, end uint32 }
+// chain locates a prefix's matches: matches[start:end] is its whole
+// chain (its own records, then its parent's chain), matches[start:own]
+// its own records only.
+type chain struct{ start, own, end uint32 }
 
 // Build indexes sets. Sets are not modified; the table points into their
 // records, which must stay unchanged while it is in use.
@@ -42,6 +46,8 @@ func Build(sets []Set) *Table {
 	}()
 	t.v4.build(all, keys4)
 	wg.Wait()
+	t.prefixes = len(t.v4.chains) + len(t.v6.chains)
+	t.v4.prefixes, t.v4.chains, t.v6.prefixes, t.v6.chains = nil, nil, nil, nil
 	return t
 }
 
@@ -54,10 +60,9 @@ func (h *half) build(all []Match, keys []key) {
 	// Sized for the usual case (each prefix nested in about one other), so
 	// that nothing is copied as it grows.
 	h.matches = make([]Match, 0, 2*len(keys))
-	h.spans = make([]span, 0, len(keys))
-	h.own = make([]span, 0, len(keys))
+	h.chains = make([]chain, 0, len(keys))
 	h.prefixes = make([]netip.Prefix, 0, len(keys))
-	var stack []int // indexes into h.spans of the prefixes containing the current one
+	var stack []int // indexes into h.chains of the prefixes containing the current one
 	for i := 0; i < len(keys); {
 		j := i + 1
 		for j < len(keys) && keys[j].addr == keys[i].addr && keys[j].bits == keys[i].bits {
@@ -150,24 +155,23 @@ func compareKeys(a, b key) int {
 }
 
 // add appends the chain of prefix pfx, whose own matches are those of
-// keys, after the chain of its parent (an index into h.spans, or -1), and
-// returns the prefix's index.
+// keys, after the chain of its parent (an index into h.chains, or -1),
+// and returns the prefix's index.
 func (h *half) add(pfx netip.Prefix, all []Match, keys []key, parent int) int {
-	start := uint32(len(h.matches))
+	c := chain{start: uint32(len(h.matches))}
 	for _, k := range keys {
 		h.matches = append(h.matches, all[k.pos])
 	}
-	own := span{start, uint32(len(h.matches))}
+	c.own = uint32(len(h.matches))
 	if parent >= 0 {
-		p := h.spans[parent]
+		p := h.chains[parent]
 		h.matches = append(h.matches, h.matches[p.start:p.end]...)
 	}
-	i := len(h.spans)
-	h.tbl.Insert(pfx, uint32(i))
-	h.spans = append(h.spans, span{start, uint32(len(h.matches))})
-	h.own = append(h.own, own)
+	c.end = uint32(len(h.matches))
+	h.tbl.Insert(pfx, c)
+	h.chains = append(h.chains, c)
 	h.prefixes = append(h.prefixes, pfx)
-	return i
+	return len(h.chains) - 1
 }
 
 // flatten lists every record of sets as a match, with its sort key in the
@@ -178,6 +182,15 @@ func flatten(sets []Set) (all []Match, keys4, keys6 []key) {
 		n += len(s.Records)
 	}
 	all = make([]Match, 0, n)
+	n4 := 0
+	for _, s := range sets {
+		for i := range s.Records {
+			if s.Records[i].Prefix.Addr().Is4() {
+				n4++
+			}
+		}
+	}
+	keys4, keys6 = make([]key, 0, n4), make([]key, 0, n-n4)
 	for _, s := range sets {
 		for i := range s.Records {
 			var p netip.Prefix
@@ -211,24 +224,22 @@ func (t *Table) half(a netip.Addr) *half {
 // normalized (see [Normalize]).
 func (t *Table) Lookup(a netip.Addr) []Match {
 	h := t.half(a)
-	i, ok := h.tbl.Lookup(a)
+	c, ok := h.tbl.Lookup(a)
 	if !ok {
 		return nil
 	}
-	s := h.spans[i]
-	return h.matches[s.start:s.end:s.end]
+	return h.matches[c.start:c.end:c.end]
 }
 
 // Covering returns every match whose prefix contains p (p itself
 // included), most specific first. The returned slice is shared.
 func (t *Table) Covering(p netip.Prefix) []Match {
 	h := t.half(p.Addr())
-	_, i, ok := h.tbl.LookupPrefixLPM(p.Masked())
+	_, c, ok := h.tbl.LookupPrefixLPM(p.Masked())
 	if !ok {
 		return nil
 	}
-	s := h.spans[i]
-	return h.matches[s.start:s.end:s.end]
+	return h.matches[c.start:c.end:c.end]
 }
 
 // Within calls yield for the matches of every stored prefix strictly inside
@@ -236,12 +247,11 @@ func (t *Table) Covering(p netip.Prefix) []Match {
 func (t *Table) Within(p netip.Prefix, yield func(Match) bool) {
 	p = p.Masked()
 	h := t.half(p.Addr())
-	for q, i := range h.tbl.Subnets(p) {
+	for q, c := range h.tbl.Subnets(p) {
 		if q == p {
 			continue
 		}
-		s := h.own[i]
-		for _, m := range h.matches[s.start:s.end] {
+		for _, m := range h.matches[c.start:c.own] {
 			if !yield(m) {
 				return
 			}
@@ -251,5 +261,5 @@ func (t *Table) Within(p netip.Prefix, yield func(Match) bool) {
 
 // Len returns the number of records and of distinct prefixes indexed.
 func (t *Table) Len() (records, prefixes int) {
-	return t.records, len(t.v4.spans) + len(t.v6.spans)
+	return t.records, t.prefixes
 }
