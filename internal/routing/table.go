@@ -1,0 +1,269 @@
+package routing
+
+import (
+	"encoding/binary"
+	"fmt"
+	"iter"
+	"net/netip"
+)
+
+// Meta is the provenance a table carries: the versions of the two
+// packages it was built from.
+type Meta struct {
+	ASNVersion     string // version of PackageASN
+	CountryVersion string // version of PackageCountry
+}
+
+// Route is the routing answer for an address: the interval that holds it,
+// the autonomous system announcing it and the interval's registered
+// country.
+type Route struct {
+	First, Last netip.Addr // the interval, inclusive
+	ASN         uint32
+	Holder      string // the AS holder's name as the data gives it
+	Country     string // ISO 3166-1 alpha-2, or "" when the country file has none
+}
+
+// Contains reports whether a lies in the route's interval.
+func (r Route) Contains(a netip.Addr) bool {
+	a = a.Unmap().WithZone("")
+	return r.First.IsValid() && a.BitLen() == r.First.BitLen() &&
+		r.First.Compare(a) <= 0 && a.Compare(r.Last) <= 0
+}
+
+// Prefix returns the CIDR block that holds a among the blocks the
+// interval decomposes into (the fewest aligned blocks covering it, from
+// its first address up): the prefix to show for a. It returns the zero
+// Prefix when a is not in the interval.
+func (r Route) Prefix(a netip.Addr) netip.Prefix {
+	if !r.Contains(a) {
+		return netip.Prefix{}
+	}
+	a = a.Unmap().WithZone("")
+	start, bits := block(keyOf(r.First), keyOf(r.Last), keyOf(a), r.First.BitLen())
+	return netip.PrefixFrom(start.addr(r.First.Is6()), bits)
+}
+
+// Prefixes returns the interval's CIDR decomposition, in address order.
+func (r Route) Prefixes() []netip.Prefix {
+	var out []netip.Prefix
+	first, last := keyOf(r.First), keyOf(r.Last)
+	for cur := first; ; {
+		start, bits := block(first, last, cur, r.First.BitLen())
+		out = append(out, netip.PrefixFrom(start.addr(r.First.Is6()), bits))
+		end := start.or(mask(r.First.BitLen() - bits))
+		if end == last {
+			return out
+		}
+		cur = end.next()
+	}
+}
+
+// Table is a routing table: sorted, non-overlapping IPv4 and IPv6
+// intervals, each with its AS and country. It reads its encoding in place
+// (see [Open]) and is safe for concurrent use.
+type Table struct {
+	buf    []byte
+	meta   Meta
+	v4, v6 family
+	asn    []byte // ASN of each AS entry
+	name   []byte // string index of each AS entry's holder
+	nAS    int
+	strOff []byte
+	strs   string // all string data, copied once so that holders are substrings
+}
+
+// family is the interval columns of one address family.
+type family struct {
+	n                   int
+	width               int // 4 or 16 bytes per address
+	first, last, as, cc []byte
+}
+
+// Open returns the table encoded in b, which it reads in place: b must
+// not change while the table is in use. It verifies the checksum and the
+// structure (sorted, non-overlapping intervals; indexes in range), so a
+// corrupt b is refused with an error wrapping [ErrCorrupt] and lookups on
+// an opened table cannot fail.
+func Open(b []byte) (*Table, error) {
+	h, err := readHeader(b)
+	if err != nil {
+		return nil, err
+	}
+	l := layoutOf(h)
+	if l.total != int64(len(b)) {
+		return nil, fmt.Errorf("%w: counts need %d bytes, have %d", ErrCorrupt, l.total, len(b))
+	}
+	col := func(c [2]int64) []byte { return b[c[0]:c[1]:c[1]] }
+	t := &Table{
+		buf:    b,
+		v4:     family{int(h.n4), 4, col(l.first4), col(l.last4), col(l.as4), col(l.cc4)},
+		v6:     family{int(h.n6), 16, col(l.first6), col(l.last6), col(l.as6), col(l.cc6)},
+		asn:    col(l.asn),
+		name:   col(l.name),
+		nAS:    int(h.nAS),
+		strOff: col(l.strOff),
+	}
+	if err := t.check(int(h.nStr), col(l.strData)); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	t.strs = string(col(l.strData))
+	t.meta = Meta{ASNVersion: t.str(0), CountryVersion: t.str(1)}
+	return t, nil
+}
+
+// Bytes returns the table's encoding.
+func (t *Table) Bytes() []byte { return t.buf }
+
+// Meta returns the package versions the table was built from.
+func (t *Table) Meta() Meta { return t.meta }
+
+// Len returns the number of IPv4 and IPv6 intervals.
+func (t *Table) Len() (v4, v6 int) { return t.v4.n, t.v6.n }
+
+// Lookup returns the route of the interval holding a. An IPv4-mapped IPv6
+// address is looked up as IPv4. It reports false for an address in no
+// routed interval: special-purpose, reserved or unrouted space.
+func (t *Table) Lookup(a netip.Addr) (Route, bool) {
+	if a.Is4In6() {
+		a = a.Unmap()
+	}
+	switch {
+	case a.Is4():
+		b := a.As4()
+		i, ok := t.v4.search4(binary.BigEndian.Uint32(b[:]))
+		if ok {
+			return t.route(&t.v4, i), true
+		}
+	case a.Is6():
+		b := a.As16()
+		i, ok := t.v6.search16(binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]))
+		if ok {
+			return t.route(&t.v6, i), true
+		}
+	}
+	return Route{}, false
+}
+
+// search4 returns the interval holding the IPv4 address x.
+func (f *family) search4(x uint32) (int, bool) {
+	lo, hi := 0, f.n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if binary.BigEndian.Uint32(f.first[4*m:]) <= x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	i := lo - 1
+	if i < 0 || binary.BigEndian.Uint32(f.last[4*i:]) < x {
+		return 0, false
+	}
+	return i, true
+}
+
+// search16 returns the interval holding the IPv6 address (xh, xl).
+func (f *family) search16(xh, xl uint64) (int, bool) {
+	lo, hi := 0, f.n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		fh, fl := key16(f.first, m)
+		if fh < xh || (fh == xh && fl <= xl) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	i := lo - 1
+	if i < 0 {
+		return 0, false
+	}
+	lh, ll := key16(f.last, i)
+	if lh < xh || (lh == xh && ll < xl) {
+		return 0, false
+	}
+	return i, true
+}
+
+func key16(col []byte, i int) (hi, lo uint64) {
+	b := col[16*i : 16*i+16]
+	return binary.BigEndian.Uint64(b), binary.BigEndian.Uint64(b[8:])
+}
+
+// key returns the first or last address of interval i as a number.
+func (f *family) key(col []byte, i int) u128 {
+	if f.width == 4 {
+		return u128{lo: uint64(binary.BigEndian.Uint32(col[4*i:]))}
+	}
+	h, l := key16(col, i)
+	return u128{h, l}
+}
+
+func (t *Table) route(f *family, i int) Route {
+	as := int(binary.BigEndian.Uint32(f.as[4*i:]))
+	return Route{
+		First:   f.key(f.first, i).addr(f.width == 16),
+		Last:    f.key(f.last, i).addr(f.width == 16),
+		ASN:     binary.BigEndian.Uint32(t.asn[4*as:]),
+		Holder:  t.str(int(binary.BigEndian.Uint32(t.name[4*as:]))),
+		Country: countryString(f.cc[2*i], f.cc[2*i+1]),
+	}
+}
+
+// str returns string i of the string table, as a substring of t.strs.
+func (t *Table) str(i int) string {
+	return t.strs[binary.BigEndian.Uint32(t.strOff[4*i:]):binary.BigEndian.Uint32(t.strOff[4*i+4:])]
+}
+
+// Holder returns the holder's name of the AS asn, and whether any
+// interval of the table is announced by it.
+func (t *Table) Holder(asn uint32) (string, bool) {
+	lo, hi := 0, t.nAS
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if binary.BigEndian.Uint32(t.asn[4*m:]) < asn {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == t.nAS || binary.BigEndian.Uint32(t.asn[4*lo:]) != asn {
+		return "", false
+	}
+	return t.str(int(binary.BigEndian.Uint32(t.name[4*lo:]))), true
+}
+
+// All yields every interval's route, IPv4 first, each family in address
+// order.
+func (t *Table) All() iter.Seq[Route] {
+	return func(yield func(Route) bool) {
+		for _, f := range []*family{&t.v4, &t.v6} {
+			for i := range f.n {
+				if !yield(t.route(f, i)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// countries holds every two-letter code, so that a route's country is a
+// substring and a lookup allocates nothing.
+var countries = func() string {
+	b := make([]byte, 0, 26*26*2)
+	for c0 := byte('A'); c0 <= 'Z'; c0++ {
+		for c1 := byte('A'); c1 <= 'Z'; c1++ {
+			b = append(b, c0, c1)
+		}
+	}
+	return string(b)
+}()
+
+func countryString(c0, c1 byte) string {
+	if c0 == 0 {
+		return ""
+	}
+	i := 2 * (int(c0-'A')*26 + int(c1-'A'))
+	return countries[i : i+2]
+}
