@@ -50,6 +50,9 @@ func (rr *rowReader) next() ([]string, span, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
+			if pe.StartLine != pe.Line {
+				return nil, span{}, fmt.Errorf("line %d (to line %d): %w", pe.StartLine, pe.Line, pe.Err)
+			}
 			return nil, span{}, fmt.Errorf("line %d: %w", pe.Line, pe.Err)
 		}
 		return nil, span{}, fmt.Errorf("after line %d: %w", rr.line, err)

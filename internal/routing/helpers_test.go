@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"net/netip"
 	"slices"
 	"strings"
@@ -170,3 +171,7 @@ func sortedCopy[S ~[]E, E any](s S, cmp func(a, b E) int) S {
 	slices.SortStableFunc(c, cmp)
 	return c
 }
+
+func gzipWriter(w io.Writer) *gzip.Writer { return gzip.NewWriter(w) }
+
+func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
