@@ -1,0 +1,124 @@
+package routing
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"net/netip"
+	"testing"
+)
+
+func TestOpenRoundTrip(t *testing.T) {
+	tbl := mustParse(t, goodFixture())
+	b := bytes.Clone(tbl.Bytes())
+	again, err := Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Meta() != tbl.Meta() {
+		t.Errorf("Meta = %+v, want %+v", again.Meta(), tbl.Meta())
+	}
+	var want, got []Route
+	for r := range tbl.All() {
+		want = append(want, r)
+	}
+	for r := range again.All() {
+		got = append(got, r)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d routes after Open, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("route %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if len(b)%8 != 0 {
+		t.Errorf("encoding is %d bytes, not a multiple of 8", len(b))
+	}
+}
+
+func TestEncodingIsDeterministic(t *testing.T) {
+	a, b := mustParse(t, goodFixture()), mustParse(t, goodFixture())
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two parses of the same tarballs encode differently")
+	}
+}
+
+// TestOpenRefusesEveryByteFlip flips each byte in turn: the checksum, or
+// the header checks, must catch every one.
+func TestOpenRefusesEveryByteFlip(t *testing.T) {
+	b := mustParse(t, goodFixture()).Bytes()
+	for i := range b {
+		if _, err := Open(flip(b, i)); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("byte %d flipped: err = %v", i, err)
+		}
+	}
+	for _, n := range []int{0, 8, headerSize - 1, headerSize, len(b) - 1} {
+		if _, err := Open(b[:n]); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("cut to %d bytes: err = %v", n, err)
+		}
+	}
+	if _, err := Open(append(bytes.Clone(b), 0)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("one byte added: err = %v", err)
+	}
+}
+
+// resum recomputes the checksum, so that a test reaches the structural
+// checks behind it.
+func resum(b []byte) []byte {
+	binary.BigEndian.PutUint32(b[12:], crc32.Checksum(b[16:], castagnoli))
+	return b
+}
+
+// TestOpenRefusesBadStructure corrupts the structure behind a valid
+// checksum, as a bug or a forger would.
+func TestOpenRefusesBadStructure(t *testing.T) {
+	tbl := mustParse(t, goodFixture())
+	b := tbl.Bytes()
+	h, _ := readHeader(b)
+	l := layoutOf(h)
+	be := binary.BigEndian
+	tests := []struct {
+		name string
+		edit func(b []byte)
+	}{
+		{"format version", func(b []byte) { be.PutUint32(b[8:], 2) }},
+		{"IPv4 count", func(b []byte) { be.PutUint32(b[24:], h.n4+1) }},
+		{"unsorted IPv4", func(b []byte) { be.PutUint32(b[l.first4[0]+4:], 0x01000000) }},
+		{"first after last", func(b []byte) { be.PutUint32(b[l.last4[0]:], 0) }},
+		{"IPv6 overlap", func(b []byte) { copy(b[l.first6[0]+16:], b[l.first6[0]:l.first6[0]+16]) }},
+		{"AS index", func(b []byte) { be.PutUint32(b[l.as4[0]:], h.nAS) }},
+		{"country", func(b []byte) { b[l.cc4[0]] = 'a' }},
+		{"half a country", func(b []byte) { b[l.cc4[0]] = 0 }},
+		{"ASN zero", func(b []byte) { be.PutUint32(b[l.asn[0]:], 0) }},
+		{"ASN order", func(b []byte) { be.PutUint32(b[l.asn[0]:], 1<<31) }},
+		{"name index", func(b []byte) { be.PutUint32(b[l.name[0]:], h.nStr) }},
+		{"string offset", func(b []byte) { be.PutUint32(b[l.strOff[0]+4:], h.strBytes+1) }},
+		{"first string offset", func(b []byte) { be.PutUint32(b[l.strOff[0]:], 1) }},
+		{"no strings", func(b []byte) { be.PutUint32(b[36:], 0) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := bytes.Clone(b)
+			tt.edit(c)
+			if _, err := Open(resum(c)); !errors.Is(err, ErrCorrupt) {
+				t.Errorf("err = %v, want ErrCorrupt", err)
+			}
+		})
+	}
+}
+
+func TestEmptyTable(t *testing.T) {
+	tbl, err := Open(encode(Meta{"1", "2"}, nil, nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tbl.Lookup(netip.MustParseAddr("1.1.1.1")); ok {
+		t.Error("empty table found a route")
+	}
+	if _, ok := tbl.Lookup(netip.Addr{}); ok {
+		t.Error("zero address found a route")
+	}
+}
