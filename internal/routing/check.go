@@ -7,7 +7,7 @@ import (
 
 // check verifies the structure of an opened table: the string table's
 // offsets, the AS table's order and indexes, and each family's intervals
-// (first <= last, sorted, non-overlapping, valid AS index and country).
+// (sorted, valid AS index and country, well-placed gaps).
 // After it passes, no lookup can index out of range.
 func (t *Table) check(nStr int, strData []byte) error {
 	if err := checkStrings(t.strOff, nStr, len(strData)); err != nil {
@@ -51,24 +51,38 @@ func checkStrings(off []byte, n, size int) error {
 	return nil
 }
 
+// check verifies a family's entries: first addresses strictly
+// increasing and within the family's space, AS indexes in range, gaps
+// with no country and never first or twice in a row, and as many routed
+// entries as the header says.
 func (f *family) check(nAS int) error {
 	be := binary.BigEndian
-	var prevLast u128
+	var prev u128
+	routed, prevGap := 0, true
 	for i := range f.n {
-		first, last := f.key(f.first, i), f.key(f.last, i)
-		switch {
-		case last.less(first):
-			return fmt.Errorf("interval %d: first after last", i)
-		case i > 0 && !prevLast.less(first):
-			return fmt.Errorf("interval %d: overlaps or precedes interval %d", i, i-1)
-		case int(be.Uint32(f.as[4*i:])) >= nAS:
-			return fmt.Errorf("interval %d: AS index out of range", i)
-		}
+		first := f.firstOf(i)
+		as := be.Uint32(f.as[4*i:])
 		c0, c1 := f.cc[2*i], f.cc[2*i+1]
-		if (c0 != 0 || c1 != 0) && (!upper(c0) || !upper(c1)) {
-			return fmt.Errorf("interval %d: country %q", i, []byte{c0, c1})
+		gap := as == noAS
+		switch {
+		case i > 0 && !prev.less(first):
+			return fmt.Errorf("entry %d: starts at or before entry %d", i, i-1)
+		case gap && prevGap:
+			return fmt.Errorf("entry %d: a gap after a gap or at the start", i)
+		case gap && (c0 != 0 || c1 != 0):
+			return fmt.Errorf("entry %d: a gap with a country", i)
+		case !gap && int(as) >= nAS:
+			return fmt.Errorf("entry %d: AS index out of range", i)
+		case (c0 != 0 || c1 != 0) && (!upper(c0) || !upper(c1)):
+			return fmt.Errorf("entry %d: country %q", i, []byte{c0, c1})
 		}
-		prevLast = last
+		if !gap {
+			routed++
+		}
+		prev, prevGap = first, gap
+	}
+	if routed != f.routed {
+		return fmt.Errorf("%d routed intervals, the header says %d", routed, f.routed)
 	}
 	return nil
 }

@@ -28,11 +28,19 @@ type header struct {
 	version  uint32
 	crc      uint32
 	total    uint64
-	n4, n6   uint32 // intervals per family
+	n4, n6   uint32 // entries per family: routed intervals and the gaps after them
 	nAS      uint32 // entries of the AS table
 	nStr     uint32 // strings in the string table
 	strBytes uint32 // bytes of string data
+	r4, r6   uint32 // routed intervals per family
 }
+
+// top4 is the last IPv4 address as a number.
+var top4 = u128{lo: 1<<32 - 1}
+
+// noAS is the AS index of a gap entry: the addresses from its first up to
+// the next entry's are not routed.
+const noAS = ^uint32(0)
 
 func (h *header) put(b []byte) {
 	copy(b, magic)
@@ -45,6 +53,8 @@ func (h *header) put(b []byte) {
 	be.PutUint32(b[32:], h.nAS)
 	be.PutUint32(b[36:], h.nStr)
 	be.PutUint32(b[40:], h.strBytes)
+	be.PutUint32(b[44:], h.r4)
+	be.PutUint32(b[48:], h.r6)
 }
 
 func readHeader(b []byte) (header, error) {
@@ -56,6 +66,7 @@ func readHeader(b []byte) (header, error) {
 		version: be.Uint32(b[8:]), crc: be.Uint32(b[12:]), total: be.Uint64(b[16:]),
 		n4: be.Uint32(b[24:]), n6: be.Uint32(b[28:]), nAS: be.Uint32(b[32:]),
 		nStr: be.Uint32(b[36:]), strBytes: be.Uint32(b[40:]),
+		r4: be.Uint32(b[44:]), r6: be.Uint32(b[48:]),
 	}
 	switch {
 	case h.version != formatVersion:
@@ -64,17 +75,19 @@ func readHeader(b []byte) (header, error) {
 		return h, fmt.Errorf("%w: header says %d bytes, have %d", ErrCorrupt, h.total, len(b))
 	case crc32.Checksum(b[16:], castagnoli) != h.crc:
 		return h, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	case be.Uint32(b[52:]) != 0 || be.Uint64(b[56:]) != 0:
+		return h, fmt.Errorf("%w: reserved header bytes set", ErrCorrupt)
 	}
 	return h, nil
 }
 
 // layout is where each column lies, as [start, end) byte offsets.
 type layout struct {
-	first4, last4, as4, cc4 [2]int64
-	first6, last6, as6, cc6 [2]int64
-	asn, name               [2]int64
-	strOff, strData         [2]int64
-	total                   int64
+	first4, as4, cc4 [2]int64
+	first6, as6, cc6 [2]int64
+	asn, name        [2]int64
+	strOff, strData  [2]int64
+	total            int64
 }
 
 func layoutOf(h header) layout {
@@ -86,8 +99,8 @@ func layoutOf(h header) layout {
 		return c
 	}
 	n4, n6, nAS := int64(h.n4), int64(h.n6), int64(h.nAS)
-	l.first4, l.last4, l.as4, l.cc4 = col(n4, 4), col(n4, 4), col(n4, 4), col(n4, 2)
-	l.first6, l.last6, l.as6, l.cc6 = col(n6, 16), col(n6, 16), col(n6, 4), col(n6, 2)
+	l.first4, l.as4, l.cc4 = col(n4, 4), col(n4, 4), col(n4, 2)
+	l.first6, l.as6, l.cc6 = col(n6, 16), col(n6, 4), col(n6, 2)
 	l.asn, l.name = col(nAS, 4), col(nAS, 4)
 	l.strOff, l.strData = col(int64(h.nStr)+1, 4), col(int64(h.strBytes), 1)
 	l.total = off
@@ -106,12 +119,14 @@ func encode(meta Meta, v4, v6 []entry[routed], names []string) []byte {
 	for _, s := range strs {
 		strBytes += len(s)
 	}
-	h := header{version: formatVersion, n4: uint32(len(v4)), n6: uint32(len(v6)),
-		nAS: uint32(len(ases)), nStr: uint32(len(strs)), strBytes: uint32(strBytes)}
+	e4, e6 := withGaps(v4, top4, index), withGaps(v6, maxU128, index)
+	h := header{version: formatVersion, n4: uint32(len(e4)), n6: uint32(len(e6)),
+		nAS: uint32(len(ases)), nStr: uint32(len(strs)), strBytes: uint32(strBytes),
+		r4: uint32(len(v4)), r6: uint32(len(v6))}
 	l := layoutOf(h)
 	b := make([]byte, l.total)
-	putIntervals(b, l.first4[0], l.last4[0], l.as4[0], l.cc4[0], 4, v4, index)
-	putIntervals(b, l.first6[0], l.last6[0], l.as6[0], l.cc6[0], 16, v6, index)
+	putEntries(b, l.first4[0], l.as4[0], l.cc4[0], 4, e4)
+	putEntries(b, l.first6[0], l.as6[0], l.cc6[0], 16, e6)
 	be := binary.BigEndian
 	for i, a := range ases {
 		be.PutUint32(b[l.asn[0]+4*int64(i):], a.asn)
@@ -168,14 +183,34 @@ func asTable(meta Meta, v4, v6 []entry[routed], names []string) ([]asEntry, []st
 	return ases, strs
 }
 
-func putIntervals(b []byte, first, last, as, cc int64, width int64, es []entry[routed], index map[holding]uint32) {
-	be := binary.BigEndian
+// coded is an entry as encoded: where it starts, its AS index (noAS for
+// a gap) and its country.
+type coded struct {
+	first   u128
+	as      uint32
+	country [2]byte
+}
+
+// withGaps returns the entries that encode the intervals es: each
+// interval, followed by a gap entry where the next address is not the
+// start of the next interval. top is the family's last address.
+func withGaps(es []entry[routed], top u128, index map[holding]uint32) []coded {
+	out := make([]coded, 0, len(es)+len(es)/4)
+	for i, e := range es {
+		out = append(out, coded{e.first, index[e.v.holding], e.v.country})
+		if e.last != top && (i+1 == len(es) || es[i+1].first != e.last.next()) {
+			out = append(out, coded{e.last.next(), noAS, [2]byte{}})
+		}
+	}
+	return out
+}
+
+func putEntries(b []byte, first, as, cc int64, width int64, es []coded) {
 	for i, e := range es {
 		k := int64(i)
 		putKey(b[first+width*k:], e.first, width)
-		putKey(b[last+width*k:], e.last, width)
-		be.PutUint32(b[as+4*k:], index[e.v.holding])
-		copy(b[cc+2*k:], e.v.country[:])
+		binary.BigEndian.PutUint32(b[as+4*k:], e.as)
+		copy(b[cc+2*k:], e.country[:])
 	}
 }
 

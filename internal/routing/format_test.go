@@ -87,7 +87,11 @@ func TestOpenRefusesBadStructure(t *testing.T) {
 		{"format version", func(b []byte) { be.PutUint32(b[8:], 2) }},
 		{"IPv4 count", func(b []byte) { be.PutUint32(b[24:], h.n4+1) }},
 		{"unsorted IPv4", func(b []byte) { be.PutUint32(b[l.first4[0]+4:], 0x01000000) }},
-		{"first after last", func(b []byte) { be.PutUint32(b[l.last4[0]:], 0) }},
+		{"gap first", func(b []byte) { be.PutUint32(b[l.as4[0]:], noAS); b[l.cc4[0]], b[l.cc4[0]+1] = 0, 0 }},
+		{"gap after gap", func(b []byte) { be.PutUint32(b[l.as4[0]+8:], noAS); b[l.cc4[0]+4], b[l.cc4[0]+5] = 0, 0 }},
+		{"gap with a country", func(b []byte) { b[l.cc4[0]+2], b[l.cc4[0]+3] = 'A', 'U' }},
+		{"routed count", func(b []byte) { be.PutUint32(b[44:], h.r4+1) }},
+		{"reserved header bytes", func(b []byte) { b[60] = 1 }},
 		{"IPv6 overlap", func(b []byte) { copy(b[l.first6[0]+16:], b[l.first6[0]:l.first6[0]+16]) }},
 		{"AS index", func(b []byte) { be.PutUint32(b[l.as4[0]:], h.nAS) }},
 		{"country", func(b []byte) { b[l.cc4[0]] = 'a' }},
@@ -120,5 +124,40 @@ func TestEmptyTable(t *testing.T) {
 	}
 	if _, ok := tbl.Lookup(netip.Addr{}); ok {
 		t.Error("zero address found a route")
+	}
+}
+
+// TestEncodeTopOfSpace checks intervals that end at the last address of
+// their family, where no gap entry follows.
+func TestEncodeTopOfSpace(t *testing.T) {
+	h := holding{asn: 64500, name: 0}
+	v4 := []entry[routed]{
+		{span{u128{lo: 5}, u128{lo: 9}}, routed{h, [2]byte{'N', 'L'}}},
+		{span{u128{lo: 20}, u128{lo: 1<<32 - 1}}, routed{h, [2]byte{}}},
+	}
+	v6 := []entry[routed]{{span{u128{}, maxU128}, routed{holding: h}}}
+	tbl, err := Open(encode(Meta{"1", "2"}, v4, v6, []string{"Top"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTable(t, tbl)
+	tests := []struct {
+		addr, first, last string
+		ok                bool
+	}{
+		{"0.0.0.4", "", "", false},
+		{"0.0.0.7", "0.0.0.5", "0.0.0.9", true},
+		{"0.0.0.10", "", "", false},
+		{"255.255.255.255", "0.0.0.20", "255.255.255.255", true},
+		{"ffff::", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true},
+	}
+	for _, tt := range tests {
+		r, ok := tbl.Lookup(mustAddr(tt.addr))
+		if ok != tt.ok || (ok && (r.First != mustAddr(tt.first) || r.Last != mustAddr(tt.last) || r.Holder != "Top")) {
+			t.Errorf("Lookup(%s) = %+v, %v", tt.addr, r, ok)
+		}
+	}
+	if v4, v6 := tbl.Len(); v4 != 2 || v6 != 1 {
+		t.Errorf("Len() = %d, %d", v4, v6)
 	}
 }

@@ -73,11 +73,15 @@ type Table struct {
 	strs   string // all string data, copied once so that holders are substrings
 }
 
-// family is the interval columns of one address family.
+// family is the entry columns of one address family. Entry i covers the
+// addresses from its first to the next entry's first, less one (the last
+// entry: to the top of the space); a gap entry (AS index noAS) covers
+// unrouted addresses.
 type family struct {
-	n                   int
-	width               int // 4 or 16 bytes per address
-	first, last, as, cc []byte
+	n             int // entries
+	routed        int // entries that are not gaps
+	width         int // 4 or 16 bytes per address
+	first, as, cc []byte
 }
 
 // Open returns the table encoded in b, which it reads in place: b must
@@ -97,8 +101,8 @@ func Open(b []byte) (*Table, error) {
 	col := func(c [2]int64) []byte { return b[c[0]:c[1]:c[1]] }
 	t := &Table{
 		buf:    b,
-		v4:     family{int(h.n4), 4, col(l.first4), col(l.last4), col(l.as4), col(l.cc4)},
-		v6:     family{int(h.n6), 16, col(l.first6), col(l.last6), col(l.as6), col(l.cc6)},
+		v4:     family{int(h.n4), int(h.r4), 4, col(l.first4), col(l.as4), col(l.cc4)},
+		v6:     family{int(h.n6), int(h.r6), 16, col(l.first6), col(l.as6), col(l.cc6)},
 		asn:    col(l.asn),
 		name:   col(l.name),
 		nAS:    int(h.nAS),
@@ -118,8 +122,8 @@ func (t *Table) Bytes() []byte { return t.buf }
 // Meta returns the package versions the table was built from.
 func (t *Table) Meta() Meta { return t.meta }
 
-// Len returns the number of IPv4 and IPv6 intervals.
-func (t *Table) Len() (v4, v6 int) { return t.v4.n, t.v6.n }
+// Len returns the number of routed IPv4 and IPv6 intervals.
+func (t *Table) Len() (v4, v6 int) { return t.v4.routed, t.v6.routed }
 
 // Lookup returns the route of the interval holding a. An IPv4-mapped IPv6
 // address is looked up as IPv4. It reports false for an address in no
@@ -145,7 +149,7 @@ func (t *Table) Lookup(a netip.Addr) (Route, bool) {
 	return Route{}, false
 }
 
-// search4 returns the interval holding the IPv4 address x.
+// search4 returns the routed entry holding the IPv4 address x.
 func (f *family) search4(x uint32) (int, bool) {
 	lo, hi := 0, f.n
 	for lo < hi {
@@ -156,14 +160,10 @@ func (f *family) search4(x uint32) (int, bool) {
 			hi = m
 		}
 	}
-	i := lo - 1
-	if i < 0 || binary.BigEndian.Uint32(f.last[4*i:]) < x {
-		return 0, false
-	}
-	return i, true
+	return f.routedAt(lo - 1)
 }
 
-// search16 returns the interval holding the IPv6 address (xh, xl).
+// search16 returns the routed entry holding the IPv6 address (xh, xl).
 func (f *family) search16(xh, xl uint64) (int, bool) {
 	lo, hi := 0, f.n
 	for lo < hi {
@@ -175,12 +175,12 @@ func (f *family) search16(xh, xl uint64) (int, bool) {
 			hi = m
 		}
 	}
-	i := lo - 1
-	if i < 0 {
-		return 0, false
-	}
-	lh, ll := key16(f.last, i)
-	if lh < xh || (lh == xh && ll < xl) {
+	return f.routedAt(lo - 1)
+}
+
+// routedAt reports whether entry i exists and is not a gap.
+func (f *family) routedAt(i int) (int, bool) {
+	if i < 0 || binary.BigEndian.Uint32(f.as[4*i:]) == noAS {
 		return 0, false
 	}
 	return i, true
@@ -191,20 +191,32 @@ func key16(col []byte, i int) (hi, lo uint64) {
 	return binary.BigEndian.Uint64(b), binary.BigEndian.Uint64(b[8:])
 }
 
-// key returns the first or last address of interval i as a number.
-func (f *family) key(col []byte, i int) u128 {
+// first returns the first address of entry i as a number.
+func (f *family) firstOf(i int) u128 {
 	if f.width == 4 {
-		return u128{lo: uint64(binary.BigEndian.Uint32(col[4*i:]))}
+		return u128{lo: uint64(binary.BigEndian.Uint32(f.first[4*i:]))}
 	}
-	h, l := key16(col, i)
+	h, l := key16(f.first, i)
 	return u128{h, l}
+}
+
+// lastOf returns the last address of entry i: the next entry's first,
+// less one, or the top of the space.
+func (f *family) lastOf(i int) u128 {
+	if i+1 < f.n {
+		return f.firstOf(i + 1).prev()
+	}
+	if f.width == 4 {
+		return top4
+	}
+	return maxU128
 }
 
 func (t *Table) route(f *family, i int) Route {
 	as := int(binary.BigEndian.Uint32(f.as[4*i:]))
 	return Route{
-		First:   f.key(f.first, i).addr(f.width == 16),
-		Last:    f.key(f.last, i).addr(f.width == 16),
+		First:   f.firstOf(i).addr(f.width == 16),
+		Last:    f.lastOf(i).addr(f.width == 16),
 		ASN:     binary.BigEndian.Uint32(t.asn[4*as:]),
 		Holder:  t.str(int(binary.BigEndian.Uint32(t.name[4*as:]))),
 		Country: countryString(f.cc[2*i], f.cc[2*i+1]),
@@ -240,7 +252,7 @@ func (t *Table) All() iter.Seq[Route] {
 	return func(yield func(Route) bool) {
 		for _, f := range []*family{&t.v4, &t.v6} {
 			for i := range f.n {
-				if !yield(t.route(f, i)) {
+				if _, ok := f.routedAt(i); ok && !yield(t.route(f, i)) {
 					return
 				}
 			}
