@@ -5,23 +5,27 @@ import (
 	"fmt"
 )
 
-// check verifies the structure of an opened table: the string table's
-// offsets, the AS table's order and indexes, and each family's intervals
-// (sorted, valid AS index and country, well-placed gaps).
-// After it passes, no lookup can index out of range.
-func (t *Table) check(nStr int, strData []byte) error {
-	if err := checkStrings(t.strOff, nStr, len(strData)); err != nil {
-		return err
+// check verifies the structure of an opened table: the AS table's order
+// and string ranges, the versions' string ranges, and each family's
+// entries. After it passes, no lookup can index out of range.
+func (t *Table) check(h header) error {
+	size := uint64(h.strBytes)
+	inStrings := func(off, n uint32) bool { return uint64(off)+uint64(n) <= size }
+	if !inStrings(h.asnVer[0], h.asnVer[1]) || !inStrings(h.ccVer[0], h.ccVer[1]) {
+		return fmt.Errorf("version string out of range")
 	}
 	be := binary.BigEndian
+	var prev uint32
 	for i := range t.nAS {
-		asn := be.Uint32(t.asn[4*i:])
-		if asn == 0 || (i > 0 && asn < be.Uint32(t.asn[4*i-4:])) {
+		row := t.as[asSize*i:]
+		asn := be.Uint32(row)
+		if asn == 0 || asn < prev {
 			return fmt.Errorf("AS entry %d: ASN %d zero or out of order", i, asn)
 		}
-		if int(be.Uint32(t.name[4*i:])) >= nStr {
-			return fmt.Errorf("AS entry %d: name index out of range", i)
+		if !inStrings(be.Uint32(row[4:]), be.Uint32(row[8:])) {
+			return fmt.Errorf("AS entry %d: name out of range", i)
 		}
+		prev = asn
 	}
 	if err := t.v4.check(t.nAS); err != nil {
 		return fmt.Errorf("IPv4 %w", err)
@@ -32,37 +36,15 @@ func (t *Table) check(nStr int, strData []byte) error {
 	return nil
 }
 
-func checkStrings(off []byte, n, size int) error {
-	be := binary.BigEndian
-	if n < 2 {
-		return fmt.Errorf("string table: %d strings, need at least the 2 versions", n)
-	}
-	prev := uint32(0)
-	for i := range n + 1 {
-		o := be.Uint32(off[4*i:])
-		if (i == 0 && o != 0) || o < prev {
-			return fmt.Errorf("string table: offset %d out of order", i)
-		}
-		prev = o
-	}
-	if int(prev) != size {
-		return fmt.Errorf("string table: offsets end at %d, data is %d bytes", prev, size)
-	}
-	return nil
-}
-
 // check verifies a family's entries: first addresses strictly
-// increasing and within the family's space, AS indexes in range, gaps
-// with no country and never first or twice in a row, and as many routed
-// entries as the header says.
+// increasing, AS indexes in range, gaps with no country and never first
+// or twice in a row, and as many routed entries as the header says.
 func (f *family) check(nAS int) error {
-	be := binary.BigEndian
 	var prev u128
 	routed, prevGap := 0, true
 	for i := range f.n {
-		first := f.firstOf(i)
-		as := be.Uint32(f.as[4*i:])
-		c0, c1 := f.cc[2*i], f.cc[2*i+1]
+		first, as := f.firstOf(i), f.asOf(i)
+		c0, c1 := f.attr[attrSize*i+4], f.attr[attrSize*i+5]
 		gap := as == noAS
 		switch {
 		case i > 0 && !prev.less(first):

@@ -14,7 +14,9 @@ import (
 const (
 	magic         = "CATROUTE"
 	formatVersion = 1
-	headerSize    = 64
+	headerSize    = 80
+	attrSize      = 6  // an entry's AS index (4 bytes) and country (2)
+	asSize        = 12 // an AS entry: ASN, name offset, name length
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -26,13 +28,14 @@ var ErrCorrupt = errors.New("routing: corrupt table")
 // header is the fixed-size start of the encoding.
 type header struct {
 	version  uint32
-	crc      uint32
-	total    uint64
+	crc      uint32 // CRC-32C of every byte after the first 16
+	total    uint64 // bytes in all
 	n4, n6   uint32 // entries per family: routed intervals and the gaps after them
-	nAS      uint32 // entries of the AS table
-	nStr     uint32 // strings in the string table
-	strBytes uint32 // bytes of string data
 	r4, r6   uint32 // routed intervals per family
+	nAS      uint32 // entries of the AS table
+	strBytes uint32 // bytes of string data
+	asnVer   [2]uint32
+	ccVer    [2]uint32 // offset and length of the two versions in the string data
 }
 
 // top4 is the last IPv4 address as a number.
@@ -48,13 +51,9 @@ func (h *header) put(b []byte) {
 	be.PutUint32(b[8:], h.version)
 	be.PutUint32(b[12:], h.crc)
 	be.PutUint64(b[16:], h.total)
-	be.PutUint32(b[24:], h.n4)
-	be.PutUint32(b[28:], h.n6)
-	be.PutUint32(b[32:], h.nAS)
-	be.PutUint32(b[36:], h.nStr)
-	be.PutUint32(b[40:], h.strBytes)
-	be.PutUint32(b[44:], h.r4)
-	be.PutUint32(b[48:], h.r6)
+	for i, v := range []uint32{h.n4, h.n6, h.r4, h.r6, h.nAS, h.strBytes, h.asnVer[0], h.asnVer[1], h.ccVer[0], h.ccVer[1]} {
+		be.PutUint32(b[24+4*i:], v)
+	}
 }
 
 func readHeader(b []byte) (header, error) {
@@ -62,11 +61,11 @@ func readHeader(b []byte) (header, error) {
 		return header{}, fmt.Errorf("%w: no %q header", ErrCorrupt, magic)
 	}
 	be := binary.BigEndian
+	u := func(i int) uint32 { return be.Uint32(b[24+4*i:]) }
 	h := header{
 		version: be.Uint32(b[8:]), crc: be.Uint32(b[12:]), total: be.Uint64(b[16:]),
-		n4: be.Uint32(b[24:]), n6: be.Uint32(b[28:]), nAS: be.Uint32(b[32:]),
-		nStr: be.Uint32(b[36:]), strBytes: be.Uint32(b[40:]),
-		r4: be.Uint32(b[44:]), r6: be.Uint32(b[48:]),
+		n4: u(0), n6: u(1), r4: u(2), r6: u(3), nAS: u(4), strBytes: u(5),
+		asnVer: [2]uint32{u(6), u(7)}, ccVer: [2]uint32{u(8), u(9)},
 	}
 	switch {
 	case h.version != formatVersion:
@@ -75,7 +74,7 @@ func readHeader(b []byte) (header, error) {
 		return h, fmt.Errorf("%w: header says %d bytes, have %d", ErrCorrupt, h.total, len(b))
 	case crc32.Checksum(b[16:], castagnoli) != h.crc:
 		return h, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
-	case be.Uint32(b[52:]) != 0 || be.Uint64(b[56:]) != 0:
+	case be.Uint64(b[64:]) != 0 || be.Uint64(b[72:]) != 0:
 		return h, fmt.Errorf("%w: reserved header bytes set", ErrCorrupt)
 	}
 	return h, nil
@@ -83,11 +82,10 @@ func readHeader(b []byte) (header, error) {
 
 // layout is where each column lies, as [start, end) byte offsets.
 type layout struct {
-	first4, as4, cc4 [2]int64
-	first6, as6, cc6 [2]int64
-	asn, name        [2]int64
-	strOff, strData  [2]int64
-	total            int64
+	first4, attr4 [2]int64
+	first6, attr6 [2]int64
+	as, str       [2]int64
+	total         int64
 }
 
 func layoutOf(h header) layout {
@@ -98,11 +96,10 @@ func layoutOf(h header) layout {
 		off = (c[1] + 7) &^ 7
 		return c
 	}
-	n4, n6, nAS := int64(h.n4), int64(h.n6), int64(h.nAS)
-	l.first4, l.as4, l.cc4 = col(n4, 4), col(n4, 4), col(n4, 2)
-	l.first6, l.as6, l.cc6 = col(n6, 16), col(n6, 4), col(n6, 2)
-	l.asn, l.name = col(nAS, 4), col(nAS, 4)
-	l.strOff, l.strData = col(int64(h.nStr)+1, 4), col(int64(h.strBytes), 1)
+	n4, n6 := int64(h.n4), int64(h.n6)
+	l.first4, l.attr4 = col(n4, 4), col(n4, attrSize)
+	l.first6, l.attr6 = col(n6, 16), col(n6, attrSize)
+	l.as, l.str = col(int64(h.nAS), asSize), col(int64(h.strBytes), 1)
 	l.total = off
 	return l
 }
@@ -110,52 +107,67 @@ func layoutOf(h header) layout {
 // encode lays out the table's intervals, AS table and strings; names
 // are the holder names the intervals' holdings index.
 func encode(meta Meta, v4, v6 []entry[routed], names []string) []byte {
-	ases, strs := asTable(meta, v4, v6, names)
+	ases := asTable(v4, v6, names)
 	index := make(map[holding]uint32, len(ases))
 	for i, a := range ases {
 		index[a.holding] = uint32(i)
 	}
-	var strBytes int
-	for _, s := range strs {
-		strBytes += len(s)
+	strs := newStrings()
+	asnVer, ccVer := strs.add(meta.ASNVersion), strs.add(meta.CountryVersion)
+	for i := range ases {
+		ases[i].str = strs.add(names[ases[i].name])
 	}
 	e4, e6 := withGaps(v4, top4, index), withGaps(v6, maxU128, index)
 	h := header{version: formatVersion, n4: uint32(len(e4)), n6: uint32(len(e6)),
-		nAS: uint32(len(ases)), nStr: uint32(len(strs)), strBytes: uint32(strBytes),
-		r4: uint32(len(v4)), r6: uint32(len(v6))}
+		r4: uint32(len(v4)), r6: uint32(len(v6)), nAS: uint32(len(ases)),
+		strBytes: uint32(len(strs.data)), asnVer: asnVer, ccVer: ccVer}
 	l := layoutOf(h)
 	b := make([]byte, l.total)
-	putEntries(b, l.first4[0], l.as4[0], l.cc4[0], 4, e4)
-	putEntries(b, l.first6[0], l.as6[0], l.cc6[0], 16, e6)
+	putEntries(b, l.first4[0], l.attr4[0], 4, e4)
+	putEntries(b, l.first6[0], l.attr6[0], 16, e6)
 	be := binary.BigEndian
 	for i, a := range ases {
-		be.PutUint32(b[l.asn[0]+4*int64(i):], a.asn)
-		be.PutUint32(b[l.name[0]+4*int64(i):], a.str)
+		row := b[l.as[0]+asSize*int64(i):]
+		be.PutUint32(row, a.asn)
+		be.PutUint32(row[4:], a.str[0])
+		be.PutUint32(row[8:], a.str[1])
 	}
-	off := 0
-	for i, s := range strs {
-		copy(b[l.strData[0]+int64(off):], s)
-		off += len(s)
-		be.PutUint32(b[l.strOff[0]+4*int64(i+1):], uint32(off))
-	}
+	copy(b[l.str[0]:], strs.data)
 	h.total = uint64(l.total)
-	h.crc = 0
 	h.put(b)
 	h.crc = crc32.Checksum(b[16:], castagnoli)
 	h.put(b)
 	return b
 }
 
-// asEntry is an entry of the AS table: an ASN and its holder's string.
-type asEntry struct {
-	holding
-	str uint32 // index of the holder's name in the string table
+// stringData is the string data being built: each distinct string once.
+type stringData struct {
+	data []byte
+	at   map[string][2]uint32
 }
 
-// asTable returns the distinct (ASN, holder) pairs sorted by ASN, then
-// holder, and the string table: the two package versions, then each
-// distinct holder name once.
-func asTable(meta Meta, v4, v6 []entry[routed], names []string) ([]asEntry, []string) {
+func newStrings() *stringData { return &stringData{at: map[string][2]uint32{}} }
+
+// add returns the offset and length of s, appending it if new.
+func (sd *stringData) add(s string) [2]uint32 {
+	if r, ok := sd.at[s]; ok {
+		return r
+	}
+	r := [2]uint32{uint32(len(sd.data)), uint32(len(s))}
+	sd.data = append(sd.data, s...)
+	sd.at[s] = r
+	return r
+}
+
+// asEntry is an entry of the AS table.
+type asEntry struct {
+	holding
+	str [2]uint32 // offset and length of the holder's name in the string data
+}
+
+// asTable returns the distinct (ASN, holder) pairs of the intervals,
+// sorted by ASN, then holder.
+func asTable(v4, v6 []entry[routed], names []string) []asEntry {
 	seen := map[holding]bool{}
 	var ases []asEntry
 	for _, fam := range [][]entry[routed]{v4, v6} {
@@ -169,18 +181,7 @@ func asTable(meta Meta, v4, v6 []entry[routed], names []string) ([]asEntry, []st
 	slices.SortFunc(ases, func(a, b asEntry) int {
 		return cmp.Or(cmp.Compare(a.asn, b.asn), cmp.Compare(names[a.name], names[b.name]))
 	})
-	strs := []string{meta.ASNVersion, meta.CountryVersion}
-	index := map[uint32]uint32{}
-	for i := range ases {
-		n, ok := index[ases[i].name]
-		if !ok {
-			n = uint32(len(strs))
-			index[ases[i].name] = n
-			strs = append(strs, names[ases[i].name])
-		}
-		ases[i].str = n
-	}
-	return ases, strs
+	return ases
 }
 
 // coded is an entry as encoded: where it starts, its AS index (noAS for
@@ -205,12 +206,13 @@ func withGaps(es []entry[routed], top u128, index map[holding]uint32) []coded {
 	return out
 }
 
-func putEntries(b []byte, first, as, cc int64, width int64, es []coded) {
+func putEntries(b []byte, first, attr int64, width int64, es []coded) {
 	for i, e := range es {
 		k := int64(i)
 		putKey(b[first+width*k:], e.first, width)
-		binary.BigEndian.PutUint32(b[as+4*k:], e.as)
-		copy(b[cc+2*k:], e.country[:])
+		a := b[attr+attrSize*k:]
+		binary.BigEndian.PutUint32(a, e.as)
+		a[4], a[5] = e.country[0], e.country[1]
 	}
 }
 

@@ -66,10 +66,8 @@ type Table struct {
 	buf    []byte
 	meta   Meta
 	v4, v6 family
-	asn    []byte // ASN of each AS entry
-	name   []byte // string index of each AS entry's holder
+	as     []byte // the AS table: rows of ASN, name offset, name length
 	nAS    int
-	strOff []byte
 	strs   string // all string data, copied once so that holders are substrings
 }
 
@@ -78,10 +76,34 @@ type Table struct {
 // entry: to the top of the space); a gap entry (AS index noAS) covers
 // unrouted addresses.
 type family struct {
-	n             int // entries
-	routed        int // entries that are not gaps
-	width         int // 4 or 16 bytes per address
-	first, as, cc []byte
+	n           int    // entries
+	routed      int    // entries that are not gaps
+	width       int    // 4 or 16 bytes per address
+	first, attr []byte // start addresses; AS index and country of each entry
+	// s4 or s6 holds the first address of every sampleEvery-th entry, a
+	// small array that stays in cache: a search goes through it to one
+	// block of entries, touching few cache lines of the columns.
+	s4 []uint32
+	s6 []u128
+}
+
+// sampleEvery is the block size of the sample index.
+const sampleEvery = 32
+
+// sample builds the family's sample index.
+func (f *family) sample() {
+	n := (f.n + sampleEvery - 1) / sampleEvery
+	if f.width == 4 {
+		f.s4 = make([]uint32, n)
+		for j := range f.s4 {
+			f.s4[j] = binary.BigEndian.Uint32(f.first[4*j*sampleEvery:])
+		}
+		return
+	}
+	f.s6 = make([]u128, n)
+	for j := range f.s6 {
+		f.s6[j] = f.firstOf(j * sampleEvery)
+	}
 }
 
 // Open returns the table encoded in b, which it reads in place: b must
@@ -100,19 +122,19 @@ func Open(b []byte) (*Table, error) {
 	}
 	col := func(c [2]int64) []byte { return b[c[0]:c[1]:c[1]] }
 	t := &Table{
-		buf:    b,
-		v4:     family{int(h.n4), int(h.r4), 4, col(l.first4), col(l.as4), col(l.cc4)},
-		v6:     family{int(h.n6), int(h.r6), 16, col(l.first6), col(l.as6), col(l.cc6)},
-		asn:    col(l.asn),
-		name:   col(l.name),
-		nAS:    int(h.nAS),
-		strOff: col(l.strOff),
+		buf: b,
+		v4:  family{n: int(h.n4), routed: int(h.r4), width: 4, first: col(l.first4), attr: col(l.attr4)},
+		v6:  family{n: int(h.n6), routed: int(h.r6), width: 16, first: col(l.first6), attr: col(l.attr6)},
+		as:  col(l.as),
+		nAS: int(h.nAS),
 	}
-	if err := t.check(int(h.nStr), col(l.strData)); err != nil {
+	if err := t.check(h); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	t.strs = string(col(l.strData))
-	t.meta = Meta{ASNVersion: t.str(0), CountryVersion: t.str(1)}
+	t.strs = string(col(l.str))
+	t.meta = Meta{ASNVersion: t.str(h.asnVer), CountryVersion: t.str(h.ccVer)}
+	t.v4.sample()
+	t.v6.sample()
 	return t, nil
 }
 
@@ -141,7 +163,7 @@ func (t *Table) Lookup(a netip.Addr) (Route, bool) {
 		}
 	case a.Is6():
 		b := a.As16()
-		i, ok := t.v6.search16(binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]))
+		i, ok := t.v6.search16(u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])})
 		if ok {
 			return t.route(&t.v6, i), true
 		}
@@ -151,7 +173,19 @@ func (t *Table) Lookup(a netip.Addr) (Route, bool) {
 
 // search4 returns the routed entry holding the IPv4 address x.
 func (f *family) search4(x uint32) (int, bool) {
-	lo, hi := 0, f.n
+	lo, hi := 0, len(f.s4)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if f.s4[m] <= x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
+		return 0, false
+	}
+	lo, hi = (lo-1)*sampleEvery, min(lo*sampleEvery, f.n)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if binary.BigEndian.Uint32(f.first[4*m:]) <= x {
@@ -163,13 +197,25 @@ func (f *family) search4(x uint32) (int, bool) {
 	return f.routedAt(lo - 1)
 }
 
-// search16 returns the routed entry holding the IPv6 address (xh, xl).
-func (f *family) search16(xh, xl uint64) (int, bool) {
-	lo, hi := 0, f.n
+// search16 returns the routed entry holding the IPv6 address x.
+func (f *family) search16(x u128) (int, bool) {
+	lo, hi := 0, len(f.s6)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !x.less(f.s6[m]) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
+		return 0, false
+	}
+	lo, hi = (lo-1)*sampleEvery, min(lo*sampleEvery, f.n)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		fh, fl := key16(f.first, m)
-		if fh < xh || (fh == xh && fl <= xl) {
+		if fh < x.hi || (fh == x.hi && fl <= x.lo) {
 			lo = m + 1
 		} else {
 			hi = m
@@ -180,7 +226,7 @@ func (f *family) search16(xh, xl uint64) (int, bool) {
 
 // routedAt reports whether entry i exists and is not a gap.
 func (f *family) routedAt(i int) (int, bool) {
-	if i < 0 || binary.BigEndian.Uint32(f.as[4*i:]) == noAS {
+	if i < 0 || f.asOf(i) == noAS {
 		return 0, false
 	}
 	return i, true
@@ -212,38 +258,47 @@ func (f *family) lastOf(i int) u128 {
 	return maxU128
 }
 
+// asOf returns entry i's AS index.
+func (f *family) asOf(i int) uint32 { return binary.BigEndian.Uint32(f.attr[attrSize*i:]) }
+
 func (t *Table) route(f *family, i int) Route {
-	as := int(binary.BigEndian.Uint32(f.as[4*i:]))
+	a := f.attr[attrSize*i : attrSize*i+attrSize]
+	row := t.as[asSize*int(binary.BigEndian.Uint32(a)):]
+	row = row[:asSize]
+	be := binary.BigEndian
 	return Route{
 		First:   f.firstOf(i).addr(f.width == 16),
 		Last:    f.lastOf(i).addr(f.width == 16),
-		ASN:     binary.BigEndian.Uint32(t.asn[4*as:]),
-		Holder:  t.str(int(binary.BigEndian.Uint32(t.name[4*as:]))),
-		Country: countryString(f.cc[2*i], f.cc[2*i+1]),
+		ASN:     be.Uint32(row),
+		Holder:  t.str([2]uint32{be.Uint32(row[4:]), be.Uint32(row[8:])}),
+		Country: countryString(a[4], a[5]),
 	}
 }
 
-// str returns string i of the string table, as a substring of t.strs.
-func (t *Table) str(i int) string {
-	return t.strs[binary.BigEndian.Uint32(t.strOff[4*i:]):binary.BigEndian.Uint32(t.strOff[4*i+4:])]
+// str returns the string at offset and length r of the string data, as a
+// substring of t.strs.
+func (t *Table) str(r [2]uint32) string {
+	return t.strs[r[0] : uint64(r[0])+uint64(r[1])]
 }
 
 // Holder returns the holder's name of the AS asn, and whether any
 // interval of the table is announced by it.
 func (t *Table) Holder(asn uint32) (string, bool) {
+	be := binary.BigEndian
 	lo, hi := 0, t.nAS
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if binary.BigEndian.Uint32(t.asn[4*m:]) < asn {
+		if be.Uint32(t.as[asSize*m:]) < asn {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo == t.nAS || binary.BigEndian.Uint32(t.asn[4*lo:]) != asn {
+	if lo == t.nAS || be.Uint32(t.as[asSize*lo:]) != asn {
 		return "", false
 	}
-	return t.str(int(binary.BigEndian.Uint32(t.name[4*lo:]))), true
+	row := t.as[asSize*lo:]
+	return t.str([2]uint32{be.Uint32(row[4:]), be.Uint32(row[8:])}), true
 }
 
 // All yields every interval's route, IPv4 first, each family in address
