@@ -182,13 +182,15 @@ func BenchmarkSharedParse(b *testing.B) {
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "live-MB")
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "live-MB")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "alloc-MB/op")
 	b.ReportMetric(float64(len(tbl.Bytes()))/(1<<20), "encoded-MB")
 	if hwm := peakRSS(); hwm > 0 {
 		b.ReportMetric(hwm/(1<<20), "peak-RSS-MB")
 	}
 	runtime.KeepAlive(tbl)
+	runtime.KeepAlive(asn)
+	runtime.KeepAlive(cc)
 }
 
 // peakRSS returns the process's peak resident set size from Linux's

@@ -117,14 +117,13 @@ func encode(meta Meta, v4, v6 []entry[routed], names []string) []byte {
 	for i := range ases {
 		ases[i].str = strs.add(names[ases[i].name])
 	}
-	e4, e6 := withGaps(v4, top4, index), withGaps(v6, maxU128, index)
-	h := header{version: formatVersion, n4: uint32(len(e4)), n6: uint32(len(e6)),
+	h := header{version: formatVersion, n4: uint32(entriesOf(v4, top4)), n6: uint32(entriesOf(v6, maxU128)),
 		r4: uint32(len(v4)), r6: uint32(len(v6)), nAS: uint32(len(ases)),
 		strBytes: uint32(len(strs.data)), asnVer: asnVer, ccVer: ccVer}
 	l := layoutOf(h)
 	b := make([]byte, l.total)
-	putEntries(b, l.first4[0], l.attr4[0], 4, e4)
-	putEntries(b, l.first6[0], l.attr6[0], 16, e6)
+	putEntries(b, l.first4[0], l.attr4[0], 4, v4, top4, index)
+	putEntries(b, l.first6[0], l.attr6[0], 16, v6, maxU128, index)
 	be := binary.BigEndian
 	for i, a := range ases {
 		row := b[l.as[0]+asSize*int64(i):]
@@ -184,35 +183,40 @@ func asTable(v4, v6 []entry[routed], names []string) []asEntry {
 	return ases
 }
 
-// coded is an entry as encoded: where it starts, its AS index (noAS for
-// a gap) and its country.
-type coded struct {
-	first   u128
-	as      uint32
-	country [2]byte
-}
-
-// withGaps returns the entries that encode the intervals es: each
-// interval, followed by a gap entry where the next address is not the
-// start of the next interval. top is the family's last address.
-func withGaps(es []entry[routed], top u128, index map[holding]uint32) []coded {
-	out := make([]coded, 0, len(es)+len(es)/4)
-	for i, e := range es {
-		out = append(out, coded{e.first, index[e.v.holding], e.v.country})
-		if e.last != top && (i+1 == len(es) || es[i+1].first != e.last.next()) {
-			out = append(out, coded{e.last.next(), noAS, [2]byte{}})
+// entriesOf returns how many entries encode the intervals es: each
+// interval, and a gap entry after it unless the next interval starts
+// right after it or it ends at top, the family's last address.
+func entriesOf(es []entry[routed], top u128) int {
+	n := len(es)
+	for i := range es {
+		if gapAfter(es, i, top) {
+			n++
 		}
 	}
-	return out
+	return n
 }
 
-func putEntries(b []byte, first, attr int64, width int64, es []coded) {
-	for i, e := range es {
-		k := int64(i)
-		putKey(b[first+width*k:], e.first, width)
+func gapAfter(es []entry[routed], i int, top u128) bool {
+	e := es[i]
+	return e.last != top && (i+1 == len(es) || es[i+1].first != e.last.next())
+}
+
+// putEntries writes the entries encoding es into the columns at first
+// and attr.
+func putEntries(b []byte, first, attr int64, width int64, es []entry[routed], top u128, index map[holding]uint32) {
+	k := int64(0)
+	put := func(at u128, as uint32, country [2]byte) {
+		putKey(b[first+width*k:], at, width)
 		a := b[attr+attrSize*k:]
-		binary.BigEndian.PutUint32(a, e.as)
-		a[4], a[5] = e.country[0], e.country[1]
+		binary.BigEndian.PutUint32(a, as)
+		a[4], a[5] = country[0], country[1]
+		k++
+	}
+	for i, e := range es {
+		put(e.first, index[e.v.holding], e.v.country)
+		if gapAfter(es, i, top) {
+			put(e.last.next(), noAS, [2]byte{})
+		}
 	}
 }
 

@@ -85,7 +85,9 @@ func Parse(asn, country *Tarball, lim Limits) (*Table, Stats, error) {
 		return nil, Stats{}, cerr
 	}
 	v4 := intersect(flatten(a.rows4), flatten(c.rows4))
+	a.rows4, c.rows4 = nil, nil // let the rows go before the next family is built
 	v6 := intersect(flatten(a.rows6), flatten(c.rows6))
+	a.rows6, c.rows6 = nil, nil
 	t, err := Open(encode(Meta{ASNVersion: asn.Version, CountryVersion: country.Version}, v4, v6, a.names.list))
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("routing: encoding the table: %w", err)
