@@ -78,6 +78,8 @@ func TestSharedCounts(t *testing.T) {
 	v4, v6 := tbl.Len()
 	t.Logf("intervals: %d IPv4, %d IPv6; without country: %d, %d; encoded %d bytes",
 		v4, v6, st.NoCountry4, st.NoCountry6, len(tbl.Bytes()))
+	t.Logf("entries with gaps: %d IPv4, %d IPv6; %d AS entries; %d bytes of names",
+		tbl.v4.n, tbl.v6.n, tbl.nAS, len(tbl.strs))
 	if m := tbl.Meta(); m.ASNVersion != "2.3.2026061719" || m.CountryVersion != "2.3.2026061719" {
 		t.Errorf("meta = %+v", m)
 	}
