@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"net/netip"
 )
@@ -15,29 +16,22 @@ var maxU128 = u128{^uint64(0), ^uint64(0)}
 func keyOf(a netip.Addr) u128 {
 	if a.Is4() {
 		b := a.As4()
-		return u128{lo: uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])}
+		return u128{lo: uint64(binary.BigEndian.Uint32(b[:]))}
 	}
 	b := a.As16()
-	return u128{hi: be64(b[0:8]), lo: be64(b[8:16])}
-}
-
-func be64(b []byte) uint64 {
-	_ = b[7]
-	return uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
-		uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7])
+	return u128{hi: binary.BigEndian.Uint64(b[:8]), lo: binary.BigEndian.Uint64(b[8:])}
 }
 
 // addr returns k as an address of the family given by v6.
 func (k u128) addr(v6 bool) netip.Addr {
 	if !v6 {
-		v := uint32(k.lo)
-		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+		var b [4]byte
+		binary.BigEndian.PutUint32(b[:], uint32(k.lo))
+		return netip.AddrFrom4(b)
 	}
 	var b [16]byte
-	for i := range 8 {
-		b[i] = byte(k.hi >> (56 - 8*i))
-		b[8+i] = byte(k.lo >> (56 - 8*i))
-	}
+	binary.BigEndian.PutUint64(b[:8], k.hi)
+	binary.BigEndian.PutUint64(b[8:], k.lo)
 	return netip.AddrFrom16(b)
 }
 
