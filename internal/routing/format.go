@@ -10,7 +10,8 @@ import (
 )
 
 // The binary encoding of a routing table (see docs/routing.md). All
-// integers are big-endian; every column starts at a multiple of 8 bytes.
+// integers are big-endian; every column starts at a multiple of 64 bytes
+// (a cache line) from the start.
 const (
 	magic         = "CATROUTE"
 	formatVersion = 1
@@ -93,7 +94,7 @@ func layoutOf(h header) layout {
 	off := int64(headerSize)
 	col := func(n int64, width int64) [2]int64 {
 		c := [2]int64{off, off + n*width}
-		off = (c[1] + 7) &^ 7
+		off = (c[1] + 63) &^ 63
 		return c
 	}
 	n4, n6 := int64(h.n4), int64(h.n6)

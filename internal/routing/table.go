@@ -35,29 +35,34 @@ type family struct {
 	routed      int    // entries that are not gaps
 	width       int    // 4 or 16 bytes per address
 	first, attr []byte // start addresses; AS index and country of each entry
-	// s4 or s6 holds the first address of every sampleEvery-th entry, a
+	// s4 or s6 holds the first address of every sampleEvery4-th or
+	// sampleEvery6-th entry, a
 	// small array that stays in cache: a search goes through it to one
 	// block of entries, touching few cache lines of the columns.
 	s4 []uint32
 	s6 []u128
 }
 
-// sampleEvery is the block size of the sample index.
-const sampleEvery = 32
+// The block sizes of the sample indexes: one 64-byte cache line of
+// starts for IPv4, two for IPv6 (when the encoding starts on a 64-byte
+// boundary, as each column then does).
+const (
+	sampleEvery4 = 16
+	sampleEvery6 = 8
+)
 
 // sample builds the family's sample index.
 func (f *family) sample() {
-	n := (f.n + sampleEvery - 1) / sampleEvery
 	if f.width == 4 {
-		f.s4 = make([]uint32, n)
+		f.s4 = make([]uint32, (f.n+sampleEvery4-1)/sampleEvery4)
 		for j := range f.s4 {
-			f.s4[j] = binary.BigEndian.Uint32(f.first[4*j*sampleEvery:])
+			f.s4[j] = binary.BigEndian.Uint32(f.first[4*j*sampleEvery4:])
 		}
 		return
 	}
-	f.s6 = make([]u128, n)
+	f.s6 = make([]u128, (f.n+sampleEvery6-1)/sampleEvery6)
 	for j := range f.s6 {
-		f.s6[j] = f.firstOf(j * sampleEvery)
+		f.s6[j] = f.firstOf(j * sampleEvery6)
 	}
 }
 
@@ -140,7 +145,7 @@ func (f *family) search4(x uint32) (int, bool) {
 	if lo == 0 {
 		return 0, false
 	}
-	lo, hi = (lo-1)*sampleEvery, min(lo*sampleEvery, f.n)
+	lo, hi = (lo-1)*sampleEvery4, min(lo*sampleEvery4, f.n)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if binary.BigEndian.Uint32(f.first[4*m:]) <= x {
@@ -166,7 +171,7 @@ func (f *family) search16(x u128) (int, bool) {
 	if lo == 0 {
 		return 0, false
 	}
-	lo, hi = (lo-1)*sampleEvery, min(lo*sampleEvery, f.n)
+	lo, hi = (lo-1)*sampleEvery6, min(lo*sampleEvery6, f.n)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		fh, fl := key16(f.first, m)
