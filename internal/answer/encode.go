@@ -5,6 +5,7 @@ import (
 	"text/tabwriter"
 	"unsafe"
 
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
@@ -158,7 +159,7 @@ func (c *csvEncoder) append(dst []byte, input string, fs []Found, err error) []b
 
 func (c *csvEncoder) row(dst []byte, r *row) []byte {
 	var cached *cacheEntry
-	if r.f != nil {
+	if r.f != nil && r.f.ID != lpm.NoID {
 		cached = c.cached(r)
 	}
 	seg := 0
@@ -224,7 +225,7 @@ func (c *csvEncoder) warm(b *batch) {
 	var sink uintptr
 	for _, p := range b.items {
 		if p.hi > p.lo {
-			if id := int(b.found[p.lo].ID); id < len(c.cache) {
+			if id := int(b.found[p.lo].ID); id < len(c.cache) && b.found[p.lo].ID != lpm.NoID {
 				e := &c.cache[id]
 				sink += uintptr(unsafe.Pointer(e.rec))
 				if e.end > e.start {

@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
@@ -89,10 +89,10 @@ var fields = []Field{
 		json: func(dst []byte, r *row) []byte { return appendJSONStrings(dst, r.f.Record.Services) }},
 	strField("region", "region code as the feed spells it", func(r *row) string { return r.f.Record.Region }),
 	strField("scope", "finer placement: AWS network border group, Google scope", func(r *row) string { return r.f.Record.Scope }),
-	strField("country", "ISO country code (geofeeds)", func(r *row) string { return r.f.Record.Country }),
+	strField("country", "ISO country code: a geofeed's, or the routed range's registered country", func(r *row) string { return r.f.Record.Country }),
 	strField("subdivision", "ISO 3166-2 subdivision (geofeeds)", func(r *row) string { return r.f.Record.Subdivision }),
 	strField("city", "city (geofeeds)", func(r *row) string { return r.f.Record.City }),
-	{Name: "asn", Doc: "announcing ASN (ASN-derived ranges)",
+	{Name: "asn", Doc: "announcing ASN (ASN-derived ranges, routing tier)",
 		text: func(dst []byte, r *row) []byte {
 			if r.f == nil || r.f.Record.ASN == 0 {
 				return dst
@@ -100,8 +100,9 @@ var fields = []Field{
 			return strconv.AppendUint(dst, uint64(r.f.Record.ASN), 10)
 		},
 		json: func(dst []byte, r *row) []byte { return strconv.AppendUint(dst, uint64(r.f.Record.ASN), 10) }},
+	strField("as_name", "the AS holder's name in the routing data (routing tier)", func(r *row) string { return r.f.Record.Holder }),
 	strField("feed", "feed id the range came from", func(r *row) string { return r.f.Source.Feed }),
-	strField("tier", "official, asn, classification or derived", func(r *row) string { return r.f.Source.Tier.String() }),
+	strField("tier", "official, asn, classification, derived or routing", func(r *row) string { return r.f.Source.Tier.String() }),
 	{Name: "snapshot", Doc: "store id of the feed snapshot",
 		text: func(dst []byte, r *row) []byte {
 			if r.f == nil {
@@ -120,6 +121,8 @@ var fields = []Field{
 	atlasField("operator", "who operates the range's region (else partition, provider) as of the date, from the atlas; CSV: joined by ';'",
 		(*PlaceAnswer).OperatorNames),
 	atlasField("operator_id", "atlas ids of the operators (see cloudatlas entity)", (*PlaceAnswer).OperatorIDs),
+	atlasField("jurisdictions", "codes of the jurisdictions the range answers to as of the date: where it is located (a region's country, a routed range's registered country), where its operator or AS holder is incorporated, and where their controllers are; CSV: joined by ';'",
+		(*PlaceAnswer).Jurisdictions),
 	{Name: "matches", Doc: "number of ranges that matched the input", perQuery: true,
 		text: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) },
 		json: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) }},
@@ -142,7 +145,7 @@ var fields = []Field{
 // matched range's place.
 func atlasField(name, doc string, get func(*PlaceAnswer) []string) Field {
 	values := func(r *row) []string {
-		if pa := r.pv.of(r.f.Record); pa != nil {
+		if pa := r.pv.of(r.f); pa != nil {
 			return get(pa)
 		}
 		return nil
@@ -179,20 +182,27 @@ func (v *placeView) clone() *placeView {
 	return v.j.view(v.day)
 }
 
-// of returns the place answer of r's place, or nil when r names no
-// provider or the atlas has no answer for it.
-func (v *placeView) of(r *ranges.Record) *PlaceAnswer {
-	if pa, ok := v.seen[r]; ok {
+// of returns the place answer of f's place, or nil when f names no
+// place or the atlas has no answer for it. Matches that a table numbered
+// are remembered by record; others (routing matches, whose records are
+// scratch space) are asked of the Joiner's memo each time.
+func (v *placeView) of(f *Found) *PlaceAnswer {
+	if f.ID == lpm.NoID {
+		return okAnswer(v.j.matchAnswer(f, v.day))
+	}
+	if pa, ok := v.seen[f.Record]; ok {
 		return pa
 	}
-	var pa *PlaceAnswer
-	if r.Provider != "" {
-		pa = v.j.Place(atlas.Place{Provider: r.Provider, Partition: r.Partition, Region: r.Region}, v.day)
-		if pa.Err != nil {
-			pa = nil
-		}
+	pa := okAnswer(v.j.matchAnswer(f, v.day))
+	v.seen[f.Record] = pa
+	return pa
+}
+
+// okAnswer returns pa, or nil when it has no answer.
+func okAnswer(pa *PlaceAnswer) *PlaceAnswer {
+	if pa == nil || pa.Err != nil {
+		return nil
 	}
-	v.seen[r] = pa
 	return pa
 }
 

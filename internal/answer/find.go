@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 // Ranges is the range data a query is looked up in: the lookup table of
@@ -29,11 +30,18 @@ type Found struct {
 // ranges that contain it, most specific first; for a prefix, those that
 // contain it and then at most limit of those inside it (no bound when
 // limit is 0).
+//
+// When r has a routing tier ([WithRoutes]), a routed query gets one more
+// match, always the last: the AS that announces it (tier routing).
 func Find(r Ranges, q Query, limit int, buf []Found) []Found {
-	return appendFind(r, q, limit, buf[:0])
+	buf = appendFind(r, q, limit, buf[:0])
+	if _, ok := r.(*routed); ok {
+		buf, _ = appendRoute(r, q, buf, new(ranges.Record))
+	}
+	return buf
 }
 
-// appendFind is Find appending to dst.
+// appendFind appends the feed matches of q to dst.
 func appendFind(r Ranges, q Query, limit int, dst []Found) []Found {
 	if q.IsPrefix() {
 		return findPrefix(r, q.Prefix, limit, dst)

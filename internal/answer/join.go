@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 // Joiner joins queries to the ranges and the atlas. It owns the memo of
@@ -28,7 +29,27 @@ func (j *Joiner) Atlas() *atlas.Atlas { return j.atlas }
 // Place returns the whois answer for a place as of day (the start of a
 // day; see [ParseAsOf]), built once per place and day.
 func (j *Joiner) Place(p atlas.Place, day time.Time) *PlaceAnswer {
-	return j.memo.get(j.atlas, p, day)
+	return j.memo.get(j.atlas, placeKey{place: p, day: day})
+}
+
+// Route returns the whois answer for a routed range as of day: the AS
+// that announces it (asn, and the holder's name in the routing data)
+// and its registered country, built once per AS, country and day.
+func (j *Joiner) Route(asn uint32, holder, country string, day time.Time) *PlaceAnswer {
+	return j.memo.get(j.atlas, placeKey{asn: asn, holder: holder, country: country, day: day})
+}
+
+// matchAnswer returns the place answer of a match: its feed's place, or
+// its routed range; nil when it names neither.
+func (j *Joiner) matchAnswer(f *Found, day time.Time) *PlaceAnswer {
+	r := f.Record
+	switch {
+	case f.Source.Tier == ranges.TierRouting:
+		return j.Route(r.ASN, r.Holder, r.Country, day)
+	case r.Provider != "":
+		return j.Place(atlas.Place{Provider: r.Provider, Partition: r.Partition, Region: r.Region}, day)
+	}
+	return nil
 }
 
 // Result is the whole answer for one query as of one day: every range
@@ -39,6 +60,10 @@ type Result struct {
 	AsOf    time.Time
 	Matches []Found
 	Whois   []Whois
+	// Routing is the whois answer of the routing match (the last of
+	// Matches, tier routing), when the range data has a routing tier and
+	// the query is routed.
+	Routing *Whois
 }
 
 // Whois is the whois answer of one place an address lies in, with the
@@ -64,17 +89,38 @@ func (j *Joiner) Answer(r Ranges, q Query, day time.Time, limit int) *Result {
 		}
 		res.Whois = append(res.Whois, w)
 	}
+	if n := len(res.Matches); n > 0 && res.Matches[n-1].Source.Tier == ranges.TierRouting {
+		f := &res.Matches[n-1]
+		res.Routing = &Whois{Found: f, PlaceAnswer: j.matchAnswer(f, day)}
+	}
 	return res
 }
 
 // resultJSON is a [Result] as the API (/v1/ip) and "whois --format json"
 // give it. Matches carry every range field, as JSON Lines do.
 type resultJSON struct {
-	Query   string      `json:"query"`
-	AsOf    string      `json:"as_of"`
-	Matches matchList   `json:"matches"`
-	Whois   []whoisJSON `json:"whois"`
+	Query   string       `json:"query"`
+	AsOf    string       `json:"as_of"`
+	Matches matchList    `json:"matches"`
+	Whois   []whoisJSON  `json:"whois"`
+	Routing *routingJSON `json:"routing,omitempty"`
+	Credits []string     `json:"credits,omitempty"`
 }
+
+// routingJSON is the routing match of a result with its whois answer.
+type routingJSON struct {
+	Prefix  string       `json:"prefix"`
+	ASN     uint32       `json:"asn"`
+	ASName  string       `json:"as_name"`
+	Country string       `json:"country"`
+	Version string       `json:"version"`
+	Answer  *PlaceAnswer `json:"answer,omitempty"`
+	Error   string       `json:"error,omitempty"`
+}
+
+// RoutingCredit is the attribution the routing data's licences ask of
+// every answer that shows it (docs/routing.md).
+const RoutingCredit = "Routing data: RouteViews (https://www.routeviews.org), the RIRs via the NRO (https://www.nro.net) and DB-IP (https://db-ip.com), compiled by ip-location-db; CC BY 4.0; merged and split by country by cloudatlas."
 
 type whoisJSON struct {
 	Place  atlas.Place  `json:"place"`
@@ -99,6 +145,18 @@ func (res *Result) MarshalJSON() ([]byte, error) {
 			wj.Answer = w.PlaceAnswer
 		}
 		out.Whois = append(out.Whois, wj)
+	}
+	if w := res.Routing; w != nil {
+		r := w.Found.Record
+		rj := &routingJSON{Prefix: r.Prefix.String(), ASN: r.ASN, ASName: r.Holder, Country: r.Country,
+			Version: w.Found.Source.UpstreamID}
+		if w.Err != nil {
+			rj.Error = w.Err.Error()
+		} else {
+			rj.Answer = w.PlaceAnswer
+		}
+		out.Routing = rj
+		out.Credits = []string{RoutingCredit}
 	}
 	return marshal(out)
 }

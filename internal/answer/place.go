@@ -35,8 +35,10 @@ func Places(ms []Found, max int) []atlas.Place {
 	return out
 }
 
-// PlaceAnswer is the atlas's whois answer for one place as of one day.
-// It is built once per place and day ([Joiner.Place]) and shared by
+// PlaceAnswer is the atlas's whois answer for one place as of one day:
+// a place a feed names (provider, partition, region), or a routed range
+// (the AS that announces it and its registered country). It is built
+// once per place and day ([Joiner.Place], [Joiner.Route]) and shared by
 // every query that lands there; nobody may modify it.
 type PlaceAnswer struct {
 	Place atlas.Place
@@ -46,10 +48,16 @@ type PlaceAnswer struct {
 	Err    error
 
 	opIDs, opNames []string
+	jurisdictions  []string
 	encode         sync.Once
 	json           []byte
 	jsonErr        error
 }
+
+// Jurisdictions returns the codes of the jurisdictions the place answers
+// to as of the day (ISO 3166-1 alpha-2, or EU): where it is located,
+// where its operators are incorporated, and where their controllers are.
+func (p *PlaceAnswer) Jurisdictions() []string { return p.jurisdictions }
 
 // OperatorIDs returns the atlas ids of the place's operators.
 func (p *PlaceAnswer) OperatorIDs() []string { return p.opIDs }
@@ -74,9 +82,13 @@ func (p *PlaceAnswer) MarshalJSON() ([]byte, error) {
 	return p.json, p.jsonErr
 }
 
-func newPlaceAnswer(a *atlas.Atlas, p atlas.Place, day time.Time) *PlaceAnswer {
-	pa := &PlaceAnswer{Place: p, Day: day, opIDs: []string{}, opNames: []string{}}
-	pa.Answer, pa.Err = a.WhoisPlace(p, day)
+func newPlaceAnswer(a *atlas.Atlas, k placeKey) *PlaceAnswer {
+	pa := &PlaceAnswer{Place: k.place, Day: k.day, opIDs: []string{}, opNames: []string{}, jurisdictions: []string{}}
+	if k.asn != 0 {
+		pa.Answer, pa.Err = a.WhoisRoute(k.asn, k.holder, k.country, k.day)
+	} else {
+		pa.Answer, pa.Err = a.WhoisPlace(k.place, k.day)
+	}
 	if pa.Err != nil {
 		return pa
 	}
@@ -86,15 +98,25 @@ func newPlaceAnswer(a *atlas.Atlas, p atlas.Place, day time.Time) *PlaceAnswer {
 			pa.opNames = append(pa.opNames, a.DisplayName(op.Operator))
 		}
 	}
+	for _, x := range pa.Answer.Jurisdictions {
+		if code := a.JurisdictionCode(x.Jurisdiction); !slices.Contains(pa.jurisdictions, code) {
+			pa.jurisdictions = append(pa.jurisdictions, code)
+		}
+	}
 	return pa
 }
 
 // maxMemo bounds the memo of place answers; when full it starts over.
 const maxMemo = 4096
 
+// placeKey identifies a place answer: a feed's place, or a routed range
+// (asn set) by its AS, holder name and country.
 type placeKey struct {
-	place atlas.Place
-	day   time.Time
+	place   atlas.Place
+	asn     uint32
+	holder  string
+	country string
+	day     time.Time
 }
 
 // memo holds place answers per place and day. The atlas is immutable,
@@ -104,15 +126,14 @@ type memo struct {
 	m  map[placeKey]*PlaceAnswer
 }
 
-func (m *memo) get(a *atlas.Atlas, p atlas.Place, day time.Time) *PlaceAnswer {
-	k := placeKey{p, day}
+func (m *memo) get(a *atlas.Atlas, k placeKey) *PlaceAnswer {
 	m.mu.RLock()
 	pa := m.m[k]
 	m.mu.RUnlock()
 	if pa != nil {
 		return pa
 	}
-	pa = newPlaceAnswer(a, p, day)
+	pa = newPlaceAnswer(a, k)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if old := m.m[k]; old != nil {

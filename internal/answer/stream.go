@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 // chunkSize is how much input one worker takes at a time.
@@ -47,6 +49,7 @@ type Summary struct {
 	Bad       int // inputs that were not looked up
 	Unmatched int // inputs looked up with no match
 	Matches   int // matches written
+	Routed    int // inputs with a routing match (the routing data's licences ask for credit)
 }
 
 // chunk is a run of whole input lines, or of inputs taken from a CSV
@@ -106,16 +109,17 @@ func (j *Joiner) Stream(ctx context.Context, r Ranges, in io.Reader, out io.Writ
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &stream{opt: opt, r: r, enc: enc}
+	s := &stream{opt: opt, r: r, enc: enc, routed: RoutesOf(r) != nil}
 	return s.run(ctx, cancel, in, out)
 }
 
 // stream is one run of [Joiner.Stream].
 type stream struct {
-	opt Options
-	r   Ranges
-	enc encoder
-	sum Summary
+	opt    Options
+	r      Ranges
+	routed bool // r has a routing tier
+	enc    encoder
+	sum    Summary
 }
 
 func (s *stream) run(ctx context.Context, cancel func(), in io.Reader, out io.Writer) (Summary, error) {
@@ -223,6 +227,7 @@ func (s *stream) add(c *chunk) {
 	s.sum.Bad += c.sum.Bad
 	s.sum.Unmatched += c.sum.Unmatched
 	s.sum.Matches += c.sum.Matches
+	s.sum.Routed += c.sum.Routed
 	if s.opt.Bad != nil {
 		for _, b := range c.bad {
 			s.opt.Bad(b.line, b.text, b.err)
@@ -340,6 +345,10 @@ type pending struct {
 type batch struct {
 	items []pending
 	found []Found
+	// routes holds the records of the batch's routing matches. It is
+	// made with room for a whole batch and never grows, so the matches
+	// can point into it until the batch is written.
+	routes []ranges.Record
 }
 
 // process answers every input of c.
@@ -384,6 +393,16 @@ func (s *stream) lookup(c *chunk, enc encoder, b *batch, line int, text string, 
 		var q Query
 		if q, p.err = Parse(text); p.err == nil {
 			b.found = appendFind(s.r, q, s.opt.Within, b.found)
+			if s.routed {
+				if b.routes == nil {
+					b.routes = make([]ranges.Record, 0, batchSize)
+				}
+				b.routes = b.routes[:len(b.routes)+1]
+				var ok bool
+				if b.found, ok = appendRoute(s.r, q, b.found, &b.routes[len(b.routes)-1]); !ok {
+					b.routes = b.routes[:len(b.routes)-1]
+				}
+			}
 		}
 		p.input = q.Input
 	}
@@ -411,10 +430,12 @@ func (s *stream) flush(c *chunk, enc encoder, b *batch) {
 		c.sum.Matches += len(fs)
 		if len(fs) == 0 {
 			c.sum.Unmatched++
+		} else if fs[len(fs)-1].Source.Tier == ranges.TierRouting {
+			c.sum.Routed++
 		}
 		c.out = enc.append(c.out, p.input, fs, nil)
 	}
-	b.items, b.found = b.items[:0], b.found[:0]
+	b.items, b.found, b.routes = b.items[:0], b.found[:0], b.routes[:0]
 }
 
 // warmer is an encoder that can read ahead what a batch's rows will

@@ -230,8 +230,13 @@ func dedupeExposures(es []Exposure) []Exposure {
 // every law of that jurisdiction in force at t whose reach includes the
 // exposure's basis.
 func (a *Atlas) Reach(id string, t time.Time) []Reach {
+	return a.reachOf(a.Exposures(id, t), t)
+}
+
+// reachOf returns the laws in force at t that reach the exposures xs.
+func (a *Atlas) reachOf(xs []Exposure, t time.Time) []Reach {
 	var out []Reach
-	for _, x := range a.Exposures(id, t) {
+	for _, x := range xs {
 		for _, law := range a.laws[x.Jurisdiction] {
 			if !law.InForce.Contains(t) || !slices.Contains(law.Reach, x.Basis) {
 				continue

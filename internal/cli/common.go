@@ -44,6 +44,46 @@ func (e *Env) openIndex(ctx context.Context, dirFlag string) (*index.Index, erro
 	return ix, nil
 }
 
+// rangeData is the range data of a data dir as a command reads it: the
+// index of the feeds and the routing tier below them (nil when none was
+// imported).
+type rangeData struct {
+	ix     *index.Index
+	routes *answer.Routes
+}
+
+// openRanges opens the feeds' index and the routing tier of the data dir
+// named by a --data-dir flag value, and shows their notes once.
+func (e *Env) openRanges(ctx context.Context, dirFlag string) (*rangeData, error) {
+	ix, err := e.openIndex(ctx, dirFlag)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := e.dataDir(dirFlag)
+	if err != nil {
+		return nil, err
+	}
+	rt, note, err := dataset.OpenRoutes(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if note != "" {
+		fmt.Fprintln(e.Stderr, "cloudatlas:", note)
+	}
+	return &rangeData{ix: ix, routes: rt}, nil
+}
+
+// ranges returns what to answer queries from: a few addresses by
+// scanning the index, which decodes only what matches; more, or any
+// CIDR, from the lookup table; either with the routing tier below.
+func (d *rangeData) ranges(queries []answer.Query) (answer.Ranges, error) {
+	r, err := rangesFor(d.ix, queries)
+	if err != nil {
+		return nil, err
+	}
+	return answer.WithRoutes(r, d.routes), nil
+}
+
 // loadAtlas loads the atlas under dirFlag (--atlas-dir), else the Env's
 // atlas, else the embedded one.
 func (e *Env) loadAtlas(dirFlag string) (*atlas.Atlas, error) {
@@ -71,7 +111,10 @@ func (e *Env) stream(ctx context.Context, r answer.Ranges, j *answer.Joiner, in 
 	if err != nil {
 		return fmt.Errorf("%s: %w", opt.Name, err)
 	}
-	if s, ok := r.(*dataset.Scan); ok && s.Err() != nil {
+	if sum.Routed > 0 {
+		fmt.Fprintln(e.Stderr, "cloudatlas:", answer.RoutingCredit)
+	}
+	if s, ok := answer.Unwrap(r).(*dataset.Scan); ok && s.Err() != nil {
 		return s.Err()
 	}
 	return inputStatus(opt.Name, sum.Inputs, sum.Bad, sum.Unmatched)

@@ -12,6 +12,7 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
 )
 
 // scanLimit is how many addresses "ip" answers by linear scan before it
@@ -36,20 +37,20 @@ func runIP(ctx context.Context, e *Env, args []string) error {
 		}
 		name = "stdin"
 	}
-	ix, err := e.openIndex(ctx, *dirFlag)
+	d, err := e.openRanges(ctx, *dirFlag)
 	if err != nil {
 		return err
 	}
 	if f == "json" {
 		// JSON Lines with every range field, exactly as lookup writes them.
-		r, err := rangesFor(ix, parseAll(inputs))
+		r, err := d.ranges(parseAll(inputs))
 		if err != nil {
 			return err
 		}
 		return e.stream(ctx, r, nil, strings.NewReader(strings.Join(inputs, "\n")),
 			answer.Options{Format: answer.FormatJSONL, Fields: answer.RangeFields(), Name: name})
 	}
-	return e.ipText(ix, inputs, name)
+	return e.ipText(d, inputs, name)
 }
 
 // parseAll returns the queries of the inputs that parse.
@@ -64,7 +65,7 @@ func parseAll(inputs []string) []answer.Query {
 }
 
 // ipText prints every match of each input, most specific first.
-func (e *Env) ipText(ix *index.Index, inputs []string, name string) error {
+func (e *Env) ipText(d *rangeData, inputs []string, name string) error {
 	var queries []answer.Query
 	bad := 0
 	for _, in := range inputs {
@@ -76,24 +77,29 @@ func (e *Env) ipText(ix *index.Index, inputs []string, name string) error {
 		}
 		queries = append(queries, q)
 	}
-	r, err := rangesFor(ix, queries)
+	r, err := d.ranges(queries)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(e.Stdout)
-	unmatched := 0
+	unmatched, routed := 0, false
 	var buf []answer.Found
 	for _, q := range queries {
 		buf = answer.Find(r, q, 0, buf)
 		if len(buf) == 0 {
 			unmatched++
+		} else if buf[len(buf)-1].Source.Tier == ranges.TierRouting {
+			routed = true
 		}
-		writeIPText(w, q.Input, buf, ix)
+		writeIPText(w, q.Input, buf, d)
+	}
+	if routed {
+		fmt.Fprintln(w, answer.RoutingCredit)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	if s, ok := r.(*dataset.Scan); ok && s.Err() != nil {
+	if s, ok := answer.Unwrap(r).(*dataset.Scan); ok && s.Err() != nil {
 		return s.Err()
 	}
 	return inputStatus(name, len(inputs), bad, unmatched)
@@ -158,14 +164,22 @@ func readLine(br *bufio.Reader) (string, error) {
 }
 
 // writeIPText prints every match of one input, most specific first.
-func writeIPText(w *bufio.Writer, input string, fs []answer.Found, ix *index.Index) {
+func writeIPText(w *bufio.Writer, input string, fs []answer.Found, d *rangeData) {
 	if len(fs) == 0 {
-		fmt.Fprintf(w, "%s: in no loaded feed (%d feeds, %d ranges searched)\n\n", input, ix.Feeds(), ix.Records())
+		fmt.Fprintf(w, "%s: in no loaded feed (%d feeds, %d ranges searched)", input, d.ix.Feeds(), d.ix.Records())
+		if d.routes != nil {
+			fmt.Fprint(w, " and not routed: no AS announces it (private, reserved or unused address space)")
+		}
+		fmt.Fprint(w, "\n\n")
 		return
 	}
 	fmt.Fprintf(w, "%s: %d match%s, most specific first\n", input, len(fs), plural(len(fs), "es"))
 	for _, f := range fs {
 		r := f.Record
+		if f.Source.Tier == ranges.TierRouting {
+			writeRouteText(w, f)
+			continue
+		}
 		fmt.Fprintf(w, "  %-20s %s", r.Prefix, r.Provider)
 		if r.Partition != r.Provider {
 			fmt.Fprintf(w, " (%s)", r.Partition)
@@ -193,10 +207,28 @@ func writeIPText(w *bufio.Writer, input string, fs []answer.Found, ix *index.Ind
 	fmt.Fprintln(w)
 }
 
+// writeRouteText prints a routing match: the AS that announces the range,
+// its holder and the range's registered country.
+func writeRouteText(w *bufio.Writer, f answer.Found) {
+	r := f.Record
+	fmt.Fprintf(w, "  %-20s announced by AS%d", r.Prefix, r.ASN)
+	if r.Holder != "" {
+		fmt.Fprintf(w, " (%s)", r.Holder)
+	}
+	if r.Country != "" {
+		fmt.Fprintf(w, "  registered in %s", r.Country)
+	}
+	fmt.Fprintf(w, "\n  %-20s from %s\n", "", sourceLine(f.Source))
+}
+
 // sourceLine describes where a match came from.
 func sourceLine(s *lpm.Source) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "feed %s (%s), snapshot %d", s.Feed, s.Tier, s.SnapshotID)
+	if s.Tier == ranges.TierRouting {
+		fmt.Fprintf(&b, "the routing tier (RouteViews, the RIRs, DB-IP), routing snapshot %d", s.SnapshotID)
+	} else {
+		fmt.Fprintf(&b, "feed %s (%s), snapshot %d", s.Feed, s.Tier, s.SnapshotID)
+	}
 	if s.UpstreamID != "" {
 		fmt.Fprintf(&b, ", upstream %s", s.UpstreamID)
 	}

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"strings"
+
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/store"
@@ -22,8 +25,15 @@ func RangeLoader(dir string) web.Loader {
 			d.History[feed] = webSnapshots(h)
 		}
 		if l.Table != nil {
-			d.Ranges = l.Table
+			rt, note, err := dataset.OpenRoutes(ctx, dir)
+			if err != nil {
+				return nil, err
+			}
+			d.Ranges = answer.WithRoutes(l.Table, rt)
 			d.Records, d.Prefixes = l.Table.Len()
+			if note != "" {
+				d.Note = strings.Trim(d.Note+"; "+note, "; ")
+			}
 		}
 		return d, nil
 	}

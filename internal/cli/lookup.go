@@ -50,16 +50,16 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer in.Close()
-	ix, err := e.openIndex(ctx, *dirFlag)
+	d, err := e.openRanges(ctx, *dirFlag)
 	if err != nil {
 		return err
 	}
-	tbl, restoreGC, err := lookupTable(ix)
+	tbl, restoreGC, err := lookupTable(d.ix)
 	defer restoreGC()
 	if err != nil {
 		return err
 	}
-	return e.stream(ctx, tbl, j, in, answer.Options{Format: f, Fields: cols, All: *all,
+	return e.stream(ctx, answer.WithRoutes(tbl, d.routes), j, in, answer.Options{Format: f, Fields: cols, All: *all,
 		Column: *column, AsOf: day, Name: name})
 }
 

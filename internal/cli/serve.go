@@ -133,7 +133,9 @@ func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Ser
 		return
 	}
 	defer db.Close()
-	feeds, _ := pickFeeds("")
+	// Not the routing tier: its import needs more memory than a server should
+	// take on the side; "cloudatlas update" loads it.
+	feeds, _, _ := pickFeeds("")
 	client := fetch.New(min(limit, 30*time.Second))
 	client.Retries = 0
 	u := &update.Updater{Store: db, Dir: dir, Client: client, Now: e.Now, LockTimeout: -1,

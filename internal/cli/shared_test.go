@@ -20,11 +20,14 @@ func TestSharedFeedsEndToEnd(t *testing.T) {
 		t.Errorf("ip: 192.0.2.1 matches nothing: want exit 1, got %d", ip.code)
 	}
 	wantContains(t, ip.stdout,
-		"52.80.0.1: 1 match",
+		"52.80.0.1: 2 matches",
 		"52.80.0.0/16         aws (aws-cn)  region cn-north-1  services EC2, AMAZON",
+		"52.80.0.0/15         announced by AS55960 (Beijing Guanghuan Xinwang Digital)  registered in CN",
+		"from the routing tier (RouteViews, the RIRs, DB-IP), routing snapshot 1",
+		"Routing data: RouteViews",
 		"40.73.0.0/19         azure (azure-china)  region chinanorth2  services AzureCloud",
 		"47.74.0.0/15         alibaba (alibaba-cloud)  AS45102",
-		"192.0.2.1: in no loaded feed (16 feeds,",
+		"192.0.2.1: in no loaded feed (16 feeds,", "and not routed",
 	)
 	// The same answers through the streaming path.
 	r := runCmd(t, "52.80.0.1\n40.73.0.1\n47.74.0.1\n", "lookup", "--data-dir", dir, "--format", "csv", "--fields", "input,provider,partition,region,tier")

@@ -21,7 +21,8 @@ import (
 func runUpdate(ctx context.Context, e *Env, args []string) error {
 	fs, dirFlag := e.flagSet("update", "")
 	from := fs.String("from", "", "import feed files from this `directory` (laid out like shared/data/ranges; older snapshots under its history/ folder first) instead of downloading")
-	only := fs.String("feed", "", "comma-separated feed `ids` to update (default all)")
+	only := fs.String("feed", "", "comma-separated feed `ids` to update (default all, and the routing tier: id routing)")
+	routingFrom := fs.String("routing-from", "", "import the routing tier's ip-location-db tarballs from this `directory` (default: --from, its asn/ folder or an asn/ folder beside it; without --from, the npm registry)")
 	force := fs.Bool("force", false, "accept a feed the guard refuses: an upstream id or date that went backwards, new content under the same id, more than 20% of prefixes lost or 50% gained, special-purpose space in a provider's file (those prefixes are dropped)")
 	timeout := fs.Duration("timeout", 60*time.Second, "per-request `timeout`")
 	retries := fs.Int("retries", 3, "retries after a failed download")
@@ -30,7 +31,7 @@ func runUpdate(ctx context.Context, e *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	feeds, err := pickFeeds(*only)
+	feeds, withRouting, err := pickFeeds(*only)
 	if err != nil {
 		return err
 	}
@@ -42,6 +43,7 @@ func runUpdate(ctx context.Context, e *Env, args []string) error {
 	client := fetch.New(*timeout)
 	client.Retries, client.Mirror = *retries, *mirror
 	u := &update.Updater{Store: db, Dir: dir, From: *from, Force: *force, Client: client, Now: e.Now,
+		Routing: withRouting, RoutingFrom: *routingFrom,
 		LockTimeout: *lockTimeout, Events: updatePrinter(e, *from, *lockTimeout)}
 	rep, err := u.Run(ctx, feeds)
 	var busy *dirlock.BusyError
@@ -110,6 +112,9 @@ func describeResult(r update.Result, from string) string {
 	case update.Saved:
 		s := r.Snapshot
 		msg = fmt.Sprintf("saved snapshot %d: %d IPv4 + %d IPv6 prefixes", s.ID, s.V4, s.V6)
+		if r.Feed == update.RoutingFeed {
+			msg = fmt.Sprintf("saved routing snapshot %d: %d IPv4 + %d IPv6 routed ranges", s.ID, s.V4, s.V6)
+		}
 		if s.UpstreamID != "" {
 			msg += ", upstream " + s.UpstreamID
 		}
@@ -135,21 +140,28 @@ func relTo(dir, path string) string {
 	return path
 }
 
-// pickFeeds returns the feeds named in a comma-separated list, or all.
-func pickFeeds(list string) ([]*ranges.Feed, error) {
+// pickFeeds returns the feeds named in a comma-separated list, or all,
+// and whether the routing tier (id routing) is among them.
+func pickFeeds(list string) ([]*ranges.Feed, bool, error) {
 	var out []*ranges.Feed
 	if list == "" {
 		for i := range ranges.Feeds {
 			out = append(out, &ranges.Feeds[i])
 		}
-		return out, nil
+		return out, true, nil
 	}
+	routing := false
 	for _, id := range strings.Split(list, ",") {
-		f, err := ranges.Lookup(strings.TrimSpace(id))
+		id = strings.TrimSpace(id)
+		if id == update.RoutingFeed {
+			routing = true
+			continue
+		}
+		f, err := ranges.Lookup(id)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+			return nil, false, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		out = append(out, f)
 	}
-	return out, nil
+	return out, routing, nil
 }

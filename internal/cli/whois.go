@@ -53,11 +53,11 @@ func runWhois(ctx context.Context, e *Env, args []string) error {
 // whoisAddress answers for every place the range matches of an address
 // or CIDR name; exit status 1 when it is in no loaded feed.
 func (e *Env) whoisAddress(ctx context.Context, j *answer.Joiner, dataDirFlag string, q answer.Query, day time.Time, format string) error {
-	ix, err := e.openIndex(ctx, dataDirFlag)
+	d, err := e.openRanges(ctx, dataDirFlag)
 	if err != nil {
 		return err
 	}
-	r, err := rangesFor(ix, []answer.Query{q})
+	r, err := d.ranges([]answer.Query{q})
 	if err != nil {
 		return err
 	}
@@ -79,8 +79,11 @@ func (e *Env) whoisAddress(ctx context.Context, j *answer.Joiner, dataDirFlag st
 func writeAddressText(w io.Writer, res *answer.Result) error {
 	in := res.Query.Input
 	if len(res.Matches) == 0 {
-		_, err := fmt.Fprintf(w, "%s: in no loaded feed\n", in)
+		_, err := fmt.Fprintf(w, "%s: in no loaded feed, and no AS announces it (private, reserved or unused space, or no routing data loaded)\n", in)
 		return err
+	}
+	if len(res.Whois) == 0 && res.Routing != nil {
+		return writeRoutingText(w, res)
 	}
 	if len(res.Whois) == 0 {
 		_, err := fmt.Fprintf(w, "%s: %d range match(es), none naming a provider the atlas could follow (see cloudatlas ip %s)\n", in, len(res.Matches), in)
@@ -100,7 +103,32 @@ func writeAddressText(w io.Writer, res *answer.Result) error {
 			return err
 		}
 	}
+	if res.Routing != nil {
+		fmt.Fprintln(w)
+		return writeRoutingText(w, res)
+	}
 	return nil
+}
+
+// writeRoutingText prints the routing tier's answer: who announces the
+// address's range, then the holder's chain as the atlas knows it.
+func writeRoutingText(w io.Writer, res *answer.Result) error {
+	r := res.Routing.Found.Record
+	fmt.Fprintf(w, "== %s: %s announced by AS%d", res.Query.Input, r.Prefix, r.ASN)
+	if r.Holder != "" {
+		fmt.Fprintf(w, ", %s", r.Holder)
+	}
+	if r.Country != "" {
+		fmt.Fprintf(w, "; registered in %s", r.Country)
+	}
+	fmt.Fprintf(w, " (routing tier, snapshot %d, data %s)\n", res.Routing.Found.Source.SnapshotID, res.Routing.Found.Source.UpstreamID)
+	if res.Routing.Err != nil {
+		fmt.Fprintf(w, "no atlas answer: %v\n", res.Routing.Err)
+	} else if err := res.Routing.Answer.WriteText(w); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%s\n", answer.RoutingCredit)
+	return err
 }
 
 // textWriter is an answer that renders itself for a terminal.

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/cloudatlas/cloudatlas/internal/dirlock"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/mapped"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
@@ -351,7 +351,7 @@ func Read(path string) (*Index, error) {
 }
 
 func readFile(path string) (*Index, error) {
-	b, err := os.ReadFile(path)
+	b, err := mapped.Read(path)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}

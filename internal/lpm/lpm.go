@@ -49,9 +49,13 @@ type Match struct {
 	Source *Source
 	// ID numbers the record within its table, densely from 0, so that
 	// callers can keep per-record data in a slice instead of a map. It
-	// is 0 for matches that no table built ([Scan]).
+	// is [NoID] for matches that no table numbered ([Scan], routing).
 	ID uint32
 }
+
+// NoID is the ID of a match that no table numbered: per-record data must
+// not be kept for it.
+const NoID = ^uint32(0)
 
 // compare orders matches: longer prefix first, then better tier, then feed
 // precedence. Records of one set keep their order (sorts using it are

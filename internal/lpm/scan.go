@@ -15,7 +15,7 @@ func Scan(sets []Set, a netip.Addr) []Match {
 	for _, s := range sets {
 		for i := range s.Records {
 			if s.Records[i].Prefix.Contains(a) {
-				out = append(out, Match{Record: &s.Records[i], Source: s.Source})
+				out = append(out, Match{Record: &s.Records[i], Source: s.Source, ID: NoID})
 			}
 		}
 	}

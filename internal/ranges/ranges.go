@@ -31,9 +31,13 @@ const (
 	TierASN                        // prefixes announced by the provider's ASN
 	TierClassification             // a third party's ISP/cloud classification
 	TierDerived                    // a third party's copy with no metadata
+	// TierRouting is the routing tier under every feed: the AS that
+	// announces a range, its holder and the range's registered country
+	// (internal/routing), for every routed address.
+	TierRouting
 )
 
-var tierNames = [...]string{"official", "asn", "classification", "derived"}
+var tierNames = [...]string{"official", "asn", "classification", "derived", "routing"}
 
 // String returns the tier's name as used in output and in the store.
 func (t Tier) String() string {
@@ -50,7 +54,7 @@ func ParseTier(s string) (Tier, error) {
 			return Tier(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown tier %q (want official, asn, classification or derived)", s)
+	return 0, fmt.Errorf("unknown tier %q (want official, asn, classification, derived or routing)", s)
 }
 
 // Record is one prefix as one feed lists it, with the feed's metadata.
@@ -72,7 +76,10 @@ type Record struct {
 	Country     string // ISO 3166-1 alpha-2, from geofeeds
 	Subdivision string // ISO 3166-2, from geofeeds
 	City        string // from geofeeds
-	ASN         uint32 // announcing ASN for ASN-derived records
+	ASN         uint32 // announcing ASN for ASN-derived and routing records
+	// Holder is the name of the AS holder as the routing data gives it
+	// (routing tier only).
+	Holder string
 }
 
 // Snapshot is the parsed content of one feed at one point in time.

@@ -49,6 +49,18 @@ type packageDoc struct {
 // returns [ErrUnchanged] when have is already the latest version, and an
 // error wrapping [ErrOlder] when the latest version is older than have.
 func Fetch(ctx context.Context, client *http.Client, registry, pkg, have string) (*Tarball, error) {
+	return fetch(ctx, client, registry, pkg, have, "")
+}
+
+// FetchVersion downloads the given version of pkg, checked as [Fetch]
+// checks the latest: an import needs both packages, and when only one
+// has a new version the other is taken again at the version held.
+func FetchVersion(ctx context.Context, client *http.Client, registry, pkg, version string) (*Tarball, error) {
+	return fetch(ctx, client, registry, pkg, "", version)
+}
+
+// fetch downloads version of pkg, or the latest when version is "".
+func fetch(ctx context.Context, client *http.Client, registry, pkg, have, version string) (*Tarball, error) {
 	docURL := strings.TrimRight(registry, "/") + "/" + strings.Replace(pkg, "/", "%2f", 1)
 	body, err := get(ctx, client, docURL, "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8", maxDocument)
 	if err != nil {
@@ -57,6 +69,9 @@ func Fetch(ctx context.Context, client *http.Client, registry, pkg, have string)
 	var doc packageDoc
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("routing: npm %s: %s: not a package document: %w", pkg, docURL, err)
+	}
+	if version != "" {
+		doc.DistTags = map[string]string{"latest": version}
 	}
 	latest, tarURL, want, err := doc.latest(docURL)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // CompareVersions compares two package versions made of dot-separated
@@ -54,4 +55,17 @@ func versionParts(v string) ([]uint64, error) {
 		out[i] = n
 	}
 	return out, nil
+}
+
+// VersionDate returns the date a package version carries: ip-location-db
+// versions end in the build hour, YYYYMMDDHH (2.3.2026061719 was built
+// on 2026-06-17). ok is false for a version without one.
+func VersionDate(v string) (t time.Time, ok bool) {
+	i := strings.LastIndexByte(v, '.')
+	last := v[i+1:]
+	if len(last) != 10 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("2006010215", last)
+	return t, err == nil
 }

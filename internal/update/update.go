@@ -31,6 +31,11 @@ type Updater struct {
 	// of downloading them, after the older snapshots in its history/
 	// folder (see [Updater.Run]).
 	From string
+	// Routing also updates the routing tier (internal/routing): from
+	// RoutingFrom when set, else from the ip-location-db tarballs found
+	// beside From (see [routingDirs]), else from the npm registry.
+	Routing     bool
+	RoutingFrom string
 	// Force accepts a snapshot the guard refuses (a file of a provider
 	// that lists special-purpose space loses those prefixes).
 	Force  bool
@@ -96,6 +101,16 @@ func (u *Updater) Run(ctx context.Context, feeds []*ranges.Feed) (Report, error)
 			if u.Events.Result != nil {
 				u.Events.Result(res)
 			}
+		}
+	}
+	if u.Routing {
+		if u.Events.Feed != nil {
+			u.Events.Feed(len(feeds), len(feeds)+1, RoutingFeed)
+		}
+		res := u.routing(ctx)
+		rep.Results = append(rep.Results, res)
+		if u.Events.Result != nil {
+			u.Events.Result(res)
 		}
 	}
 	if _, err := index.Refresh(context.WithoutCancel(ctx), u.Store, u.Dir); err != nil {
