@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/routing/routingtest"
 )
 
 // testNow is the fixed clock of the tests.
@@ -58,7 +60,8 @@ func fixtureRanges(tb testing.TB, from string) *RangeData {
 		d.History[f.ID] = []Snapshot{s}
 	}
 	tbl := lpm.Build(sets)
-	d.Ranges = tbl
+	d.Ranges = answer.WithRoutes(tbl, &answer.Routes{Table: routingtest.Example.Table(tb),
+		Source: &lpm.Source{Feed: "routing", Tier: ranges.TierRouting, Order: len(ranges.Feeds), SnapshotID: 99, UpstreamID: "1.0.0"}})
 	d.Records, d.Prefixes = tbl.Len()
 	return d
 }

@@ -19,7 +19,17 @@ type answerPage struct {
 	Ranges   bool // range data is loaded
 	Matches  []answer.Found
 	Chains   []*chain
+	Routing  *routeView // who announces it, when the routing tier knows
 	Sources  []atlas.SourceRef
+}
+
+// routeView is the routing tier's step of an answer: the AS that
+// announces the address's range and the chain from its holder.
+type routeView struct {
+	Prefix, Holder, Country, Version string
+	ASN                              uint32
+	Snapshot                         int64
+	Chain                            *chain // nil when the atlas has no answer
 }
 
 // handleAnswerPage renders /ip/{q}?as_of=.
@@ -53,5 +63,14 @@ func (s *Server) fillAnswer(p *answerPage, res *answer.Result) {
 		c := newChain(w.Place, w.Answer)
 		p.Sources = c.adoptSources(p.Sources)
 		p.Chains = append(p.Chains, c)
+	}
+	if w := res.Routing; w != nil {
+		r := w.Found.Record
+		p.Routing = &routeView{Prefix: r.Prefix.String(), Holder: r.Holder, Country: r.Country, ASN: r.ASN,
+			Version: w.Found.Source.UpstreamID, Snapshot: w.Found.Source.SnapshotID}
+		if w.Err == nil {
+			p.Routing.Chain = newChain(atlas.Place{}, w.Answer)
+			p.Sources = p.Routing.Chain.adoptSources(p.Sources)
+		}
 	}
 }

@@ -113,3 +113,22 @@ func TestStaticAssets(t *testing.T) {
 	home := get(t, s, "/", http.StatusOK)
 	wantContains(t, home.body, u)
 }
+
+// TestRoutingTierPages: an address in no feed is answered by the AS that
+// announces it, with the routing data's credit, and each AS has a page.
+func TestRoutingTierPages(t *testing.T) {
+	s := newTestServer(t, true)
+	r := get(t, s, "/ip/23.0.1.2", http.StatusOK)
+	wantContains(t, r.body, `Who announces it: <a href="/as/20940?as_of=2026-02-01">AS20940</a>`, "Example CDN, Inc.",
+		"registered in US", `<a href="https://db-ip.com">`, "United States")
+	wantNotContains(t, r.body, `id="no-match"`)
+	r = get(t, s, "/ip/10.0.0.1", http.StatusOK)
+	wantContains(t, r.body, `id="no-match"`)
+	r = get(t, s, "/as/AS20940", http.StatusOK)
+	wantContains(t, r.body, "AS20940 — <bdi>Example CDN, Inc.</bdi>", "1 IPv4 range (65536 addresses)", `href="/ip/23.0.0.0/16?as_of=2026-02-01"`,
+		"records no holder of AS20940", `<a href="https://db-ip.com">`)
+	get(t, s, "/as/64123", http.StatusOK)
+	get(t, s, "/as/not-a-number", http.StatusBadRequest)
+	j := get(t, s, "/v1/ip/81.0.3.4?as_of=2020-06-01", http.StatusOK)
+	wantContains(t, j.body, `"routing":{"prefix":"81.0.0.0/16","asn":65552,"as_name":"Euro Net B.V.","country":"NL"`, `"credits":["Routing data:`)
+}

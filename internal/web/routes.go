@@ -31,6 +31,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /search", s.page(s.handleSearchPage))
 	handle("GET /ip/{q...}", s.page(s.handleAnswerPage))
 	handle("GET /entity/{id...}", s.page(s.handleEntityPage))
+	handle("GET /as/{asn}", s.page(s.handleASPage))
 	handle("GET /market", s.page(s.handleMarketPage))
 	handle("GET /bulk", s.page(s.handleBulkPage))
 	handle("POST /bulk", s.page(s.handleBulkSubmit))
