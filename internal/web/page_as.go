@@ -81,7 +81,9 @@ func summaries(t *routing.Table) map[uint32]*asSummary {
 	return ix.byAS
 }
 
-func be32(b [4]byte) uint32 { return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) }
+func be32(b [4]byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
 
 // handleASPage renders /as/{number}: AS20940 or 20940.
 func (s *Server) handleASPage(w http.ResponseWriter, r *http.Request) error {
