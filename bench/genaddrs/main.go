@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"os"
+	"slices"
 
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
@@ -26,9 +27,17 @@ func main() {
 	n := flag.Int("n", 1_000_000, "number of addresses")
 	seed := flag.Uint64("seed", 1, "random seed")
 	dir := flag.String("data-dir", "", "draw from the official IPv4 ranges of this data `directory`")
+	routed := flag.Bool("routed", false, "with -data-dir: draw uniformly from the routed IPv4 address space of its routing tier instead")
 	flag.Parse()
 	rng := rand.New(rand.NewPCG(*seed, *seed))
 	w := bufio.NewWriter(os.Stdout)
+	if *dir != "" && *routed {
+		if err := fromRoutes(w, rng, *dir, *n); err != nil {
+			fmt.Fprintln(os.Stderr, "genaddrs:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *dir != "" {
 		if err := fromFeeds(w, rng, *dir, *n); err != nil {
 			fmt.Fprintln(os.Stderr, "genaddrs:", err)
@@ -85,6 +94,44 @@ func fromFeeds(w *bufio.Writer, rng *rand.Rand, dir string, n int) error {
 		}
 		var b [4]byte
 		binary.BigEndian.PutUint32(b[:], base|host)
+		fmt.Fprintln(w, netip.AddrFrom4(b))
+	}
+	return w.Flush()
+}
+
+// fromRoutes writes n addresses drawn uniformly from the routed IPv4
+// address space of the data dir's routing tier (an interval is picked
+// with a probability proportional to its size, then an address in it).
+func fromRoutes(w *bufio.Writer, rng *rand.Rand, dir string, n int) error {
+	rt, _, err := dataset.OpenRoutes(context.Background(), dir)
+	if err != nil {
+		return err
+	}
+	if rt == nil {
+		return fmt.Errorf("%s: no routing data loaded", dir)
+	}
+	var starts []uint32
+	var cum []uint64 // cumulative sizes
+	total := uint64(0)
+	for r := range rt.Table.All() {
+		if !r.First.Is4() {
+			continue
+		}
+		a, b := r.First.As4(), r.Last.As4()
+		lo, hi := binary.BigEndian.Uint32(a[:]), binary.BigEndian.Uint32(b[:])
+		starts = append(starts, lo)
+		total += uint64(hi-lo) + 1
+		cum = append(cum, total)
+	}
+	for range n {
+		x := rng.Uint64N(total)
+		i, _ := slices.BinarySearch(cum, x+1)
+		prev := uint64(0)
+		if i > 0 {
+			prev = cum[i-1]
+		}
+		var b [4]byte
+		binary.BigEndian.PutUint32(b[:], starts[i]+uint32(x-prev))
 		fmt.Fprintln(w, netip.AddrFrom4(b))
 	}
 	return w.Flush()
