@@ -2,6 +2,8 @@ package answer
 
 import (
 	"bytes"
+	"net/netip"
+	"strconv"
 	"text/tabwriter"
 	"unsafe"
 
@@ -25,6 +27,9 @@ type encoder interface {
 	// append appends the rows of one input: its matches, or err when the
 	// input could not be looked up.
 	append(dst []byte, input string, fs []Found, err error) []byte
+	// appendHost appends the rows of a host name: what was learnt of it,
+	// the matches of its first address, and err when it did not resolve.
+	appendHost(dst []byte, input string, h *Host, fs []Found, err error) []byte
 	// finish post-processes the rows of one chunk of input (tables align
 	// them); first is set for the first chunk.
 	finish(rows []byte, first bool) []byte
@@ -61,14 +66,53 @@ func (j *jsonlEncoder) header(dst []byte) []byte              { return dst }
 func (j *jsonlEncoder) finish(rows []byte, first bool) []byte { return rows }
 
 func (j *jsonlEncoder) append(b []byte, input string, fs []Found, err error) []byte {
+	return j.appendHost(b, input, nil, fs, err)
+}
+
+func (j *jsonlEncoder) appendHost(b []byte, input string, h *Host, fs []Found, err error) []byte {
 	b = append(b, `{"input":`...)
 	b = appendJSONString(b, input)
+	if h != nil {
+		b = appendHostJSON(b, h)
+	}
 	if err != nil {
 		b = append(b, `,"error":`...)
 		b = appendJSONString(b, err.Error())
 	}
 	b = append(b, `,"matches":`...)
 	return append(appendMatchesJSON(b, j.cols, fs, j.pv), "}\n"...)
+}
+
+// appendHostJSON appends the keys that describe a host name: its ASCII
+// form, its addresses (A then AAAA), its CNAME chain and the evidence of
+// its names.
+func appendHostJSON(b []byte, h *Host) []byte {
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, h.Name)
+	b = append(b, `,"resolved":`...)
+	b = strconv.AppendBool(b, h.Resolved)
+	b = append(b, `,"addresses":`...)
+	b = appendJSONStrings(b, addrStrings(h.Addresses()))
+	b = append(b, `,"cnames":`...)
+	b = appendJSONStrings(b, h.CNAMEs())
+	b = append(b, `,"evidence":`...)
+	ev, _ := marshal(orEmpty(h.Evidence))
+	return append(b, ev...)
+}
+
+func addrStrings(as []netip.Addr) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.String()
+	}
+	return out
+}
+
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // appendMatchesJSON appends fs as a JSON array of objects holding the
@@ -84,7 +128,7 @@ func appendMatchesJSON(b []byte, cols []Field, fs []Found, pv *placeView) []byte
 		r = row{f: &fs[i], n: len(fs), pv: pv}
 		first := true
 		for _, c := range cols {
-			if c.Name == "input" || c.Name == "matches" || c.Name == "error" {
+			if c.perInput {
 				continue
 			}
 			if !first {
@@ -142,16 +186,20 @@ func (c *csvEncoder) sep() byte {
 }
 
 func (c *csvEncoder) append(dst []byte, input string, fs []Found, err error) []byte {
+	return c.appendHost(dst, input, nil, fs, err)
+}
+
+func (c *csvEncoder) appendHost(dst []byte, input string, h *Host, fs []Found, err error) []byte {
 	switch {
 	case len(fs) == 0:
-		c.r = row{input: input, err: err}
+		c.r = row{input: input, err: err, host: h}
 		return c.row(dst, &c.r)
 	case !c.all:
-		c.r = row{input: input, f: &fs[0], n: len(fs), pv: c.pv}
+		c.r = row{input: input, f: &fs[0], n: len(fs), pv: c.pv, host: h}
 		return c.row(dst, &c.r)
 	}
 	for i := range fs {
-		c.r = row{input: input, f: &fs[i], n: len(fs), pv: c.pv}
+		c.r = row{input: input, f: &fs[i], n: len(fs), pv: c.pv, host: h}
 		dst = c.row(dst, &c.r)
 	}
 	return dst

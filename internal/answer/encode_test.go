@@ -53,7 +53,7 @@ func TestJSONLShape(t *testing.T) {
 	if !strings.HasPrefix(lines[0], `{"input":"52.80.0.1","matches":[{"prefix":"52.80.0.0/16","relation":"contains","provider":"aws","partition":"aws-cn","services":["EC2","AMAZON"],"region":"cn-north-1"`) {
 		t.Errorf("line 1: %s", lines[0])
 	}
-	if lines[1] != `{"input":"nope","error":"not an IP address or CIDR prefix","matches":[]}` {
+	if lines[1] != `{"input":"nope","error":"not an IP address, CIDR prefix or host name","matches":[]}` {
 		t.Errorf("line 2: %s", lines[1])
 	}
 	if lines[2] != `{"input":"192.0.2.1","matches":[]}` {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/suffix"
 )
 
 // row is what one output line describes: an input and one of its matches
@@ -21,6 +22,7 @@ type row struct {
 	n     int
 	err   error
 	pv    *placeView // set when an atlas field is selected
+	host  *Host      // set for a host name
 }
 
 // Field is one output column of the match encoders. Its text is the
@@ -29,8 +31,11 @@ type Field struct {
 	Name string
 	Doc  string
 	// perQuery marks columns that depend on the query, not only on the
-	// matched record (input, relation, matches, error).
+	// matched record (input, relation, matches, error, the name fields).
 	perQuery bool
+	// perInput marks the columns that describe the input, not a match:
+	// JSON Lines give them once per line, outside the matches.
+	perInput bool
 	// atlas marks columns joined from the curated atlas (the operator):
 	// selecting one loads the atlas. They are not in the defaults.
 	atlas bool
@@ -57,7 +62,7 @@ func perQuery(f Field) Field {
 
 // fields lists every output column, in default order.
 var fields = []Field{
-	{Name: "input", Doc: "the address or CIDR as given", perQuery: true,
+	{Name: "input", Doc: "the address, CIDR or host name as given", perQuery: true, perInput: true,
 		text: func(dst []byte, r *row) []byte { return append(dst, r.input...) },
 		json: func(dst []byte, r *row) []byte { return appendJSONString(dst, r.input) }},
 	{Name: "prefix", Doc: "the matching range",
@@ -123,10 +128,26 @@ var fields = []Field{
 	atlasField("operator_id", "atlas ids of the operators (see cloudatlas entity)", (*PlaceAnswer).OperatorIDs),
 	atlasField("jurisdictions", "codes of the jurisdictions the range answers to as of the date: where it is located (a region's country, a routed range's registered country), where its operator or AS holder is incorporated, and where their controllers are; CSV: joined by ';'",
 		(*PlaceAnswer).Jurisdictions),
-	{Name: "matches", Doc: "number of ranges that matched the input", perQuery: true,
+	hostField("name", "a host name input's lower-case ASCII form", func(h *Host) []string { return []string{h.Name} }),
+	hostField("address", "the address looked up for a host name: its first A record, else its first AAAA", func(h *Host) []string {
+		if a, ok := h.First(); ok {
+			return []string{a.String()}
+		}
+		return nil
+	}),
+	hostField("addresses", "every address of a host name, A then AAAA (CSV: joined by ';')", func(h *Host) []string { return addrStrings(h.Addresses()) }),
+	hostField("cnames", "a host name's CNAME chain, in order (CSV: joined by ';')", (*Host).CNAMEs),
+	hostField("evidence", "what the names of a host name's chain say, from the suffix table: provider/service/region@name (CSV: joined by ';')", func(h *Host) []string {
+		out := make([]string, 0, len(h.Evidence))
+		for _, e := range h.Evidence {
+			out = append(out, evidenceText(e))
+		}
+		return out
+	}),
+	{Name: "matches", Doc: "number of ranges that matched the input", perQuery: true, perInput: true,
 		text: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) },
 		json: func(dst []byte, r *row) []byte { return strconv.AppendInt(dst, int64(r.n), 10) }},
-	{Name: "error", Doc: "why the input could not be looked up (empty when it could)", perQuery: true,
+	{Name: "error", Doc: "why the input could not be looked up, or a host name not resolved (empty when it could)", perQuery: true, perInput: true,
 		text: func(dst []byte, r *row) []byte {
 			if r.err == nil {
 				return dst
@@ -139,6 +160,37 @@ var fields = []Field{
 			}
 			return appendJSONString(dst, r.err.Error())
 		}},
+}
+
+// hostField is a column about a host name input; empty for addresses.
+// JSON Lines carry these once per line (see appendHostJSON).
+func hostField(name, doc string, get func(*Host) []string) Field {
+	return Field{Name: name, Doc: doc, perQuery: true, perInput: true,
+		text: func(dst []byte, r *row) []byte {
+			if r.host == nil {
+				return dst
+			}
+			return appendJoined(dst, get(r.host))
+		},
+		json: func(dst []byte, r *row) []byte {
+			if r.host == nil {
+				return appendJSONStrings(dst, nil)
+			}
+			return appendJSONStrings(dst, get(r.host))
+		},
+	}
+}
+
+// evidenceText describes one piece of name evidence:
+// provider[/partition][/service][/region]@name.
+func evidenceText(e suffix.Evidence) string {
+	parts := []string{e.Provider}
+	for _, p := range []string{e.Partition, e.Service, e.Region} {
+		if p != "" && p != e.Provider {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "/") + "@" + e.Name
 }
 
 // atlasField is a column of strings joined from the atlas answer of the

@@ -12,11 +12,13 @@ import (
 // accepts; a longer one is reported as bad and skipped.
 const MaxInput = 64 << 10
 
-// Query is one parsed input: an address, or a CIDR prefix.
+// Query is one parsed input: an address, a CIDR prefix, or (from
+// [ParseInput]) a host name.
 type Query struct {
 	Input  string       // the text as given, trimmed
 	Addr   netip.Addr   // the address, or the first address of Prefix
 	Prefix netip.Prefix // valid only for CIDR input
+	Name   string       // a host name's lower-case ASCII form; then Addr is unset
 }
 
 // IsPrefix reports whether q is a CIDR query.

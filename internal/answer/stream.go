@@ -37,6 +37,12 @@ type Options struct {
 	MaxMatches, MaxBytes int
 	// Name names the input in messages, e.g. a file name or "stdin".
 	Name string
+	// Names answers host names among the inputs (resolved, or from the
+	// names alone when it has no resolver); nil answers them from the
+	// names alone, without suffix evidence.
+	Names *Names
+	// Context is for resolving names; nil: the stream's own.
+	Context context.Context
 	// Bad is called, in input order, for each input that is not looked
 	// up (not an address, too long, no such column); the input still
 	// gets its row, with the error field set.
@@ -339,6 +345,8 @@ type pending struct {
 	line   int
 	lo, hi int // its matches in batch.found
 	err    error
+	name   string // a host name to resolve before the batch is written
+	host   *Host  // what was learnt of it
 }
 
 // batch is the inputs a worker has looked up but not yet written.
@@ -349,6 +357,7 @@ type batch struct {
 	// made with room for a whole batch and never grows, so the matches
 	// can point into it until the batch is written.
 	routes []ranges.Record
+	names  int // host names among the items, resolved at flush
 }
 
 // process answers every input of c.
@@ -391,7 +400,16 @@ func (s *stream) lookup(c *chunk, enc encoder, b *batch, line int, text string, 
 	p := pending{input: text, line: line, err: err, lo: len(b.found)}
 	if err == nil {
 		var q Query
-		if q, p.err = Parse(text); p.err == nil {
+		if q, p.err = ParseInput(text); p.err == nil && q.IsName() {
+			p.input, p.name = q.Input, q.Name
+			b.items = append(b.items, p)
+			b.names++
+			if len(b.items) == batchSize {
+				s.flush(c, enc, b)
+			}
+			return
+		}
+		if p.err == nil {
 			b.found = appendFind(s.r, q, s.opt.Within, b.found)
 			if s.routed {
 				if b.routes == nil {
@@ -415,12 +433,15 @@ func (s *stream) lookup(c *chunk, enc encoder, b *batch, line int, text string, 
 
 // flush writes the rows of every input of the batch and empties it.
 func (s *stream) flush(c *chunk, enc encoder, b *batch) {
+	if b.names > 0 {
+		s.resolveBatch(b)
+	}
 	if w, ok := enc.(warmer); ok {
 		w.warm(b)
 	}
 	for _, p := range b.items {
 		fs := b.found[p.lo:p.hi]
-		if p.err != nil {
+		if p.err != nil && p.host == nil {
 			c.sum.Bad++
 			text := clip(p.input)
 			c.bad = append(c.bad, badLine{p.line, text, p.err})
@@ -433,9 +454,47 @@ func (s *stream) flush(c *chunk, enc encoder, b *batch) {
 		} else if fs[len(fs)-1].Source.Tier == ranges.TierRouting {
 			c.sum.Routed++
 		}
+		if p.host != nil {
+			c.out = enc.appendHost(c.out, p.input, p.host, fs, p.err)
+			continue
+		}
 		c.out = enc.append(c.out, p.input, fs, nil)
 	}
-	b.items, b.found, b.routes = b.items[:0], b.found[:0], b.routes[:0]
+	b.items, b.found, b.routes, b.names = b.items[:0], b.found[:0], b.routes[:0], 0
+}
+
+// resolveBatch resolves the batch's host names at once and looks up the
+// first address of each.
+func (s *stream) resolveBatch(b *batch) {
+	var names []string
+	for _, p := range b.items {
+		if p.name != "" {
+			names = append(names, p.name)
+		}
+	}
+	ctx := s.opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	hosts := s.opt.Names.resolveAll(ctx, names)
+	k := 0
+	for i := range b.items {
+		p := &b.items[i]
+		if p.name == "" {
+			continue
+		}
+		p.host, k = hosts[k], k+1
+		p.err = p.host.Err
+		p.lo = len(b.found)
+		if a, ok := p.host.First(); ok {
+			q := Query{Input: p.input, Addr: a}
+			b.found = appendFind(s.r, q, s.opt.Within, b.found)
+			if s.routed {
+				b.found, _ = appendRoute(s.r, q, b.found, new(ranges.Record))
+			}
+		}
+		p.hi = len(b.found)
+	}
 }
 
 // warmer is an encoder that can read ahead what a batch's rows will

@@ -59,7 +59,7 @@ func TestStreamBadLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBad := []string{"4 fe80::1%eth0: fe80::1%eth0: an IPv6 zone",
-		"5 999999", "6 not-an-ip: not an IP address or CIDR prefix", "7 xxxx"}
+		"5 999999", "6 not-an-ip: not an IP address, CIDR prefix or host name", "7 xxxx"}
 	if len(bad) != len(wantBad) {
 		t.Fatalf("bad lines %q, want %d", bad, len(wantBad))
 	}
