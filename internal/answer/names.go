@@ -61,10 +61,10 @@ func (q Query) IsName() bool { return q.Name != "" }
 
 // Host is what the DNS and the suffix table say about one host name.
 type Host struct {
-	Name       string         // lower-case ASCII
-	Resolution dns.Result     // zero when not resolved
-	Err        error          // why resolution failed (a *dns.Error), or nil
-	Resolved   bool           // a resolver was asked
+	Name       string     // lower-case ASCII
+	Resolution dns.Result // zero when not resolved
+	Err        error      // why resolution failed (a *dns.Error), or nil
+	Resolved   bool       // a resolver was asked
 	Evidence   []suffix.Evidence
 }
 
