@@ -4,7 +4,10 @@
 // counts IPv4 addresses and ranges per ASN, and reports, for each holder
 // organisation in the atlas (holds_asn statements in force now), its ASNs
 // and their share of routed IPv4 addresses and ranges, then the totals and
-// the largest ASNs that no atlas holder covers yet.
+// the largest ASNs that no atlas holder covers yet. For each holder it also
+// names the tops of its ownership chains (listed companies, persons, state
+// bodies, jurisdictions: see atlas.Owner.Ultimate) and whether its
+// incorporation is recorded, and counts the holders that reach such a top.
 //
 //	go run ./bench/asnshare -tgz ../shared/data/asn/ip-location-db-asn-2.3.2026061719.tgz
 package main
@@ -181,12 +184,22 @@ func report(w io.Writer, a *atlas.Atlas, use map[uint32]*usage, top int) {
 	}
 	slices.SortFunc(hs, func(x, y *holder) int { return -cmpU(x.addrs4, y.addrs4) })
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "holder\tASNs\tIPv4 addresses\t%% of routed\tIPv4 ranges\t%% of ranges\tIPv6 ranges\t\n")
+	fmt.Fprintf(tw, "holder\tASNs\tIPv4 addresses\t%% of routed\tIPv4 ranges\t%% of ranges\tIPv6 ranges\tinc.\tchain tops\t\n")
 	var sum usage
+	topped, incorporated := 0, 0
 	for _, h := range hs {
 		slices.Sort(h.asns)
-		fmt.Fprintf(tw, "%s (%s)\t%s\t%d\t%.3f\t%d\t%.3f\t%d\t\n", h.name, h.id, join(h.asns), h.addrs4,
-			pct(h.addrs4, total.addrs4), h.ranges4, pct(h.ranges4, total.ranges4), h.ranges6)
+		tops := chainTops(a, h.id, now)
+		if len(tops) > 0 {
+			topped++
+		}
+		inc := "no"
+		if len(a.StatementsAt(h.id, "incorporated_in", now)) > 0 {
+			inc = "yes"
+			incorporated++
+		}
+		fmt.Fprintf(tw, "%s (%s)\t%s\t%d\t%.3f\t%d\t%.3f\t%d\t%s\t%s\t\n", h.name, h.id, join(h.asns), h.addrs4,
+			pct(h.addrs4, total.addrs4), h.ranges4, pct(h.ranges4, total.ranges4), h.ranges6, inc, orNone(tops))
 		sum.addrs4 += h.addrs4
 		sum.ranges4 += h.ranges4
 		sum.ranges6 += h.ranges6
@@ -195,6 +208,8 @@ func report(w io.Writer, a *atlas.Atlas, use map[uint32]*usage, top int) {
 		pct(sum.addrs4, total.addrs4), sum.ranges4, pct(sum.ranges4, total.ranges4), sum.ranges6)
 	fmt.Fprintf(tw, "routing data\t%d ASNs\t%d\t100\t%d\t100\t%d\t\n", len(use), total.addrs4, total.ranges4, total.ranges6)
 	tw.Flush()
+	fmt.Fprintf(w, "\nholders whose ownership chain reaches a listed company, a person or a state: %d of %d\n", topped, len(hs))
+	fmt.Fprintf(w, "holders with a recorded incorporation: %d of %d\n", incorporated, len(hs))
 	unheld := make([]uint32, 0, len(use))
 	for asn := range use {
 		if !held[asn] {
@@ -207,6 +222,29 @@ func report(w io.Writer, a *atlas.Atlas, use map[uint32]*usage, top int) {
 		u := use[asn]
 		fmt.Fprintf(w, "  AS%d\t%d addresses (%.3f%%)\t%d ranges\t%s\n", asn, u.addrs4, pct(u.addrs4, total.addrs4), u.ranges4, u.name)
 	}
+}
+
+// chainTops returns the ids of the true tops of id's ownership chains at
+// t: id itself when it is one (a listed company or a state body), else
+// its ultimate owners.
+func chainTops(a *atlas.Atlas, id string, t time.Time) []string {
+	if e := a.Entity(id); e != nil && (e.State || e.IDs["ticker"] != "") {
+		return []string{"itself"}
+	}
+	var tops []string
+	for _, o := range a.Owners(id, t).Owners {
+		if o.Ultimate {
+			tops = append(tops, o.ID)
+		}
+	}
+	return tops
+}
+
+func orNone(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ",")
 }
 
 func join(asns []uint32) string {
