@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/dns"
 	"github.com/cloudatlas/cloudatlas/internal/hostname"
@@ -128,3 +129,58 @@ func (n *Names) resolveAll(ctx context.Context, names []string) []*Host {
 
 // ResolveHost answers one host name: its resolution and name evidence.
 func (n *Names) ResolveHost(ctx context.Context, name string) *Host { return n.resolve(ctx, name) }
+
+// MaxHostAddresses bounds the addresses of one host name that an answer
+// explains (a name can have a hundred).
+const MaxHostAddresses = 8
+
+// HostResult is the whole answer for a host name as of one day: what
+// the DNS and the suffix table say, then the join's answer for each of
+// its addresses (A records first, at most [MaxHostAddresses]).
+type HostResult struct {
+	*Host
+	AsOf    time.Time
+	Results []*Result
+}
+
+// AnswerHost answers a host name: it resolves it with names and joins
+// each address as [Joiner.Answer] does.
+func (j *Joiner) AnswerHost(ctx context.Context, r Ranges, names *Names, name string, day time.Time) *HostResult {
+	h := names.resolve(ctx, name)
+	res := &HostResult{Host: h, AsOf: day, Results: []*Result{}}
+	for i, a := range h.Addresses() {
+		if i == MaxHostAddresses {
+			break
+		}
+		res.Results = append(res.Results, j.Answer(r, Query{Input: a.String(), Addr: a}, day, 0))
+	}
+	return res
+}
+
+// hostJSON is a [HostResult] as the API (/v1/host) and "host --json"
+// give it.
+type hostJSON struct {
+	Name      string            `json:"name"`
+	AsOf      string            `json:"as_of"`
+	Resolved  bool              `json:"resolved"`
+	Chain     []string          `json:"cnames"`
+	A         []string          `json:"a"`
+	AAAA      []string          `json:"aaaa"`
+	Rcode     string            `json:"rcode,omitempty"`
+	Error     string            `json:"error,omitempty"`
+	Resolver  string            `json:"resolver,omitempty"`
+	Evidence  []suffix.Evidence `json:"evidence"`
+	Addresses []*Result         `json:"addresses"`
+}
+
+// MarshalJSON encodes the host answer in its documented shape.
+func (hr *HostResult) MarshalJSON() ([]byte, error) {
+	h := hr.Host
+	out := hostJSON{Name: h.Name, AsOf: Day(hr.AsOf), Resolved: h.Resolved, Chain: h.CNAMEs(),
+		A: addrStrings(h.Resolution.A), AAAA: addrStrings(h.Resolution.AAAA), Rcode: h.Resolution.Rcode,
+		Resolver: h.Resolution.Server, Evidence: orEmpty(h.Evidence), Addresses: hr.Results}
+	if h.Err != nil {
+		out.Error = h.Err.Error()
+	}
+	return marshal(out)
+}

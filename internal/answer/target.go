@@ -8,10 +8,10 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
 
-// Target is what a whois argument names: an address or CIDR, or an
-// entity of the atlas.
+// Target is what a whois argument names: an address or CIDR, an entity
+// of the atlas, or (when it names no entity) a host name.
 type Target struct {
-	Query  *Query        // set for an address or CIDR
+	Query  *Query        // set for an address, a CIDR or a host name (Query.Name)
 	Entity *atlas.Entity // set otherwise
 }
 
@@ -19,7 +19,8 @@ type Target struct {
 // every surface: an address or CIDR (unless provider is given), else
 // what [Joiner.ResolveEntity] finds or, failing that, a unique fragment
 // of a name ("Zhangbei"; see [atlas.Atlas.Find]); it must be a kind
-// that has a whois answer ([atlas.HasWhois]).
+// that has a whois answer ([atlas.HasWhois]). A valid host name that
+// names no entity is a host name target.
 func (j *Joiner) ResolveTarget(arg, provider string) (Target, error) {
 	arg = strings.TrimSpace(arg)
 	if provider == "" {
@@ -28,6 +29,11 @@ func (j *Joiner) ResolveTarget(arg, provider string) (Target, error) {
 		}
 	}
 	e, err := j.find(arg, provider, j.atlas.Find)
+	if KindOf(err) == NotFound && provider == "" {
+		if q, perr := ParseInput(arg); perr == nil && q.IsName() {
+			return Target{Query: &q}, nil
+		}
+	}
 	if err != nil {
 		return Target{}, err
 	}

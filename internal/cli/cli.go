@@ -55,6 +55,7 @@ func commandTable() map[string]command {
 		"resolve": {"resolve a list of host names into a snapshot (JSON Lines; resumable)", runResolve},
 		"serve":   {"serve the web atlas and the JSON API (default localhost:8080)", runServe},
 		"version": {"print the version, the commit and the data snapshots loaded", runVersion},
+		"host":    {"who's behind a host name: its CNAME chain, the names' evidence, each address's chain", runHost},
 	}
 }
 

@@ -22,6 +22,7 @@ const scanLimit = 8
 func runIP(ctx context.Context, e *Env, args []string) error {
 	fs, dirFlag := e.flagSet("ip", "ADDRESS|CIDR... (none or - reads them from stdin, one per line)")
 	format := formatFlag(fs, "text", "text", "json")
+	names := namesFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +42,12 @@ func runIP(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var n *answer.Names
+	if slices.ContainsFunc(inputs, isName) {
+		if n, err = names(); err != nil {
+			return err
+		}
+	}
 	if f == "json" {
 		// JSON Lines with every range field, exactly as lookup writes them.
 		r, err := d.ranges(parseAll(inputs))
@@ -48,9 +55,15 @@ func runIP(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 		return e.stream(ctx, r, nil, strings.NewReader(strings.Join(inputs, "\n")),
-			answer.Options{Format: answer.FormatJSONL, Fields: answer.RangeFields(), Name: name})
+			answer.Options{Format: answer.FormatJSONL, Fields: answer.RangeFields(), Name: name, Names: n, Context: ctx})
 	}
-	return e.ipText(d, inputs, name)
+	return e.ipText(ctx, d, n, inputs, name)
+}
+
+// isName reports whether an input is a host name.
+func isName(s string) bool {
+	q, err := answer.ParseInput(s)
+	return err == nil && q.IsName()
 }
 
 // parseAll returns the queries of the inputs that parse.
@@ -65,11 +78,11 @@ func parseAll(inputs []string) []answer.Query {
 }
 
 // ipText prints every match of each input, most specific first.
-func (e *Env) ipText(d *rangeData, inputs []string, name string) error {
+func (e *Env) ipText(ctx context.Context, d *rangeData, n *answer.Names, inputs []string, name string) error {
 	var queries []answer.Query
 	bad := 0
 	for _, in := range inputs {
-		q, err := answer.Parse(in)
+		q, err := answer.ParseInput(in)
 		if err != nil {
 			fmt.Fprintf(e.Stderr, "%s %q: %v\n", name, clipText(in), err)
 			bad++
@@ -85,13 +98,28 @@ func (e *Env) ipText(d *rangeData, inputs []string, name string) error {
 	unmatched, routed := 0, false
 	var buf []answer.Found
 	for _, q := range queries {
-		buf = answer.Find(r, q, 0, buf)
-		if len(buf) == 0 {
-			unmatched++
-		} else if buf[len(buf)-1].Source.Tier == ranges.TierRouting {
-			routed = true
+		addrs := []answer.Query{q}
+		if q.IsName() {
+			h := n.ResolveHost(ctx, q.Name)
+			writeHostHead(w, h)
+			addrs = addrs[:0]
+			for _, a := range h.Addresses() {
+				addrs = append(addrs, answer.Query{Input: a.String(), Addr: a})
+			}
+			if len(addrs) == 0 {
+				unmatched++
+				fmt.Fprintln(w)
+			}
 		}
-		writeIPText(w, q.Input, buf, d)
+		for _, aq := range addrs {
+			buf = answer.Find(r, aq, 0, buf)
+			if len(buf) == 0 {
+				unmatched++
+			} else if buf[len(buf)-1].Source.Tier == ranges.TierRouting {
+				routed = true
+			}
+			writeIPText(w, aq.Input, buf, d)
+		}
 	}
 	if routed {
 		fmt.Fprintln(w, answer.RoutingCredit)
@@ -115,6 +143,26 @@ func inputStatus(name string, total, bad, unmatched int) error {
 		return &exitError{code: 1}
 	}
 	return nil
+}
+
+// writeHostHead prints what the DNS and the suffix table say of a host
+// name, before the matches of its addresses.
+func writeHostHead(w io.Writer, h *answer.Host) {
+	fmt.Fprintf(w, "%s:", h.Name)
+	for _, t := range h.CNAMEs() {
+		fmt.Fprintf(w, " -> %s", t)
+	}
+	switch {
+	case h.Err != nil:
+		fmt.Fprintf(w, " does not resolve: %v", h.Err)
+	case !h.Resolved:
+		fmt.Fprint(w, " (not resolved: --no-resolve)")
+	default:
+		fmt.Fprintf(w, " -> %d address(es)", len(h.Addresses()))
+	}
+	fmt.Fprintln(w)
+	writeEvidence(w, h.Evidence)
+	fmt.Fprintln(w)
 }
 
 // rangesFor returns what to answer queries from: a few addresses by

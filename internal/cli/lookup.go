@@ -19,6 +19,7 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	all := fs.Bool("all", false, "csv/table: one row per match instead of one row per input")
 	asOf := e.asOfFlag(fs, "the operator fields ")
 	atlasDir := atlasDirFlag(fs)
+	names := namesFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +46,10 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 		}
 		j = answer.New(a)
 	}
+	n, err := names()
+	if err != nil {
+		return err
+	}
 	in, name, err := openInput(e, fs.Arg(0))
 	if err != nil {
 		return err
@@ -60,7 +65,7 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	return e.stream(ctx, answer.WithRoutes(tbl, d.routes), j, in, answer.Options{Format: f, Fields: cols, All: *all,
-		Column: *column, AsOf: day, Name: name})
+		Column: *column, AsOf: day, Name: name, Names: n, Context: ctx})
 }
 
 // lookupTable builds the lookup table of ix, tuning the collector for a

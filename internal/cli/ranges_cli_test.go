@@ -32,7 +32,7 @@ func TestIPAllMatchesMostSpecificFirst(t *testing.T) {
 func TestIPRejectsBadAddress(t *testing.T) {
 	dir := loadedDir(t)
 	r := runCmd(t, "", "ip", "--data-dir", dir, "52.80.0.1", "not-an-ip")
-	if r.code != 2 || !strings.Contains(r.stderr, `"not-an-ip": not an IP address or CIDR prefix`) {
+	if r.code != 2 || !strings.Contains(r.stderr, `"not-an-ip": not an IP address, CIDR prefix or host name`) {
 		t.Fatalf("want exit 2 naming the input; got %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -17,6 +17,7 @@ func runWhois(ctx context.Context, e *Env, args []string) error {
 	asOf := e.asOfFlag(fs, "")
 	format := formatFlag(fs, "text", "text", "json")
 	provider := fs.String("provider", "", "provider `key` (aws, azure, google...) of a region code")
+	names := namesFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +40,21 @@ func runWhois(ctx context.Context, e *Env, args []string) error {
 	t, err := j.ResolveTarget(fs.Arg(0), *provider)
 	if err != nil {
 		return err
+	}
+	if t.Query != nil && t.Query.IsName() {
+		n, err := names()
+		if err != nil {
+			return err
+		}
+		d, err := e.openRanges(ctx, *dataDirFlag)
+		if err != nil {
+			return err
+		}
+		r, err := d.ranges(nil)
+		if err != nil {
+			return err
+		}
+		return e.writeHosts(ctx, j, r, n, []answer.Query{*t.Query}, day, f)
 	}
 	if t.Query != nil {
 		return e.whoisAddress(ctx, j, *dataDirFlag, *t.Query, day, f)
