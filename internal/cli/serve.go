@@ -8,14 +8,20 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/data"
+	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/dirlock"
+	"github.com/cloudatlas/cloudatlas/internal/dns"
 	"github.com/cloudatlas/cloudatlas/internal/fetch"
 	"github.com/cloudatlas/cloudatlas/internal/index"
+	"github.com/cloudatlas/cloudatlas/internal/routing"
 	"github.com/cloudatlas/cloudatlas/internal/store"
+	"github.com/cloudatlas/cloudatlas/internal/suffix"
 	"github.com/cloudatlas/cloudatlas/internal/update"
 	"github.com/cloudatlas/cloudatlas/internal/web"
 )
@@ -30,6 +36,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	grace := fs.Duration("grace", 10*time.Second, "how long shutdown waits for requests in flight")
 	logFormat := fs.String("log", "text", "log `format`: text or json (to stderr)")
 	watch := fs.Duration("reload-every", 10*time.Second, "how often to check for new range data written by \"cloudatlas update\" (0 disables)")
+	resolve := fs.Bool("resolve", false, "resolve host names that clients ask about (A, AAAA and CNAME only; rate-limited per client); without it, names are answered from the names alone")
+	resolver := fs.String("resolver", "", "with --resolve: the DNS resolver `HOST:PORT` (default: those of /etc/resolv.conf)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +56,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout})
+	names, err := serverNames(*resolve, *resolver)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout, Names: names})
 	if err != nil {
 		return err
 	}
@@ -77,7 +89,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 // it changes the store and rewrites the file after, so a change of
 // either, once no update holds the data directory, means new data.
 func watchRanges(ctx context.Context, log *slog.Logger, srv *web.Server, dir string, every time.Duration) {
-	last := index.Stamp(dir)
+	last := index.Stamp(dir) + " " + fileStamp(filepath.Join(dir, routing.FileName))
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -86,7 +98,7 @@ func watchRanges(ctx context.Context, log *slog.Logger, srv *web.Server, dir str
 			return
 		case <-t.C:
 		}
-		stamp := index.Stamp(dir)
+		stamp := index.Stamp(dir) + " " + fileStamp(filepath.Join(dir, routing.FileName))
 		if stamp == last {
 			continue
 		}
@@ -98,6 +110,40 @@ func watchRanges(ctx context.Context, log *slog.Logger, srv *web.Server, dir str
 			log.Warn("reload of new range data failed; the previous data stays in use", slog.Any("err", err))
 		}
 	}
+}
+
+// fileStamp identifies the version of a file by its time and size.
+func fileStamp(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d", fi.ModTime().UnixNano(), fi.Size())
+}
+
+// serverNames returns how the server answers host names: from the names
+// alone (the suffix table), and with resolve also through a resolver.
+func serverNames(resolve bool, server string) (*answer.Names, error) {
+	tbl, err := suffix.Embedded()
+	if err != nil {
+		return nil, fmt.Errorf("suffix table: %w", err)
+	}
+	n := &answer.Names{Suffixes: tbl, Concurrency: 16}
+	if !resolve {
+		if server != "" {
+			return nil, fmt.Errorf("%w: --resolver needs --resolve", errUsage)
+		}
+		return n, nil
+	}
+	cfg, err := resolverConfig(server)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Rate = 200 // queries per second, for the whole server
+	if n.Resolver, err = dns.New(cfg); err != nil {
+		return nil, fmt.Errorf("%w: --resolver: %v", errUsage, err)
+	}
+	return n, nil
 }
 
 // loadAtlas loads the embedded atlas.

@@ -190,7 +190,7 @@ func TestBrowser(t *testing.T) {
 	must(t, "allow downloads", err)
 	must(t, "download csv", chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#csv"))))
 	csv := waitFile(t, filepath.Join(downloads, "cloudatlas-bulk.csv"))
-	if !strings.HasPrefix(csv, "input,prefix,provider,") || !strings.Contains(csv, "52.80.0.1,52.80.0.0/16") || !strings.Contains(csv, "not-an-ip,,,,,,,,,,,0,not an IP address") {
+	if !strings.HasPrefix(csv, "input,prefix,provider,") || !strings.Contains(csv, "52.80.0.1,52.80.0.0/16") || !strings.Contains(csv, `not-an-ip,,,,,,,,,,,0,"not an IP address, CIDR prefix or host name"`) {
 		t.Errorf("downloaded CSV:\n%s", csv)
 	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -28,8 +27,9 @@ const (
 
 // bulkInput is the inputs of a bulk request as newline-separated text.
 type bulkInput struct {
-	text string
-	n    int // inputs counted (lines that are neither blank nor # comments)
+	text  string
+	n     int      // inputs counted (lines that are neither blank nor # comments)
+	names []string // the host names among them (one per line; not in CSV columns)
 }
 
 // readBulk reads the inputs of a bulk request body: a JSON array of
@@ -63,17 +63,21 @@ func readBulk(r io.Reader, contentType string) (bulkInput, error) {
 // countInputs counts the inputs of text and checks their number.
 func countInputs(text string) (bulkInput, error) {
 	n := 0
+	var names []string
 	for rest := text; rest != ""; {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
 		if l := strings.TrimSpace(line); l != "" && l[0] != '#' {
 			n++
+			if q, err := answer.ParseInput(l); err == nil && q.IsName() {
+				names = append(names, q.Name)
+			}
 		}
 	}
 	if n > maxBulkItems {
 		return bulkInput{}, errorf(http.StatusRequestEntityTooLarge, "%d inputs given; at most %d per request: split them into smaller requests", n, maxBulkItems)
 	}
-	return bulkInput{text: text, n: n}, nil
+	return bulkInput{text: text, n: n, names: names}, nil
 }
 
 // bulkQuery is what a bulk request asks for besides its inputs.
@@ -85,20 +89,29 @@ type bulkQuery struct {
 }
 
 // runBulk answers every input with the one join, in the format asked,
-// within the bulk limits.
-func (s *Server) runBulk(ctx context.Context, in bulkInput, q bulkQuery) ([]byte, error) {
+// within the bulk limits. Host names among the inputs are resolved when
+// the server resolves names and the client's allowance covers them.
+func (s *Server) runBulk(r *http.Request, in bulkInput, q bulkQuery) ([]byte, error) {
+	ctx := r.Context()
 	st := s.state.Load()
 	if !st.ready() {
 		return nil, errNoRanges
+	}
+	if len(in.names) > maxBulkNames && s.names.Resolver != nil {
+		return nil, errorf(http.StatusRequestEntityTooLarge, "%d host names given; at most %d per request when names are resolved: split them into smaller requests", len(in.names), maxBulkNames)
+	}
+	names, err := s.namesFor(r, in.names)
+	if err != nil {
+		return nil, err
 	}
 	format := q.format
 	if format == "json" {
 		format = answer.FormatJSONL
 	}
 	var out bytes.Buffer
-	_, err := s.join.Stream(ctx, st.Ranges, strings.NewReader(in.text), &out, answer.Options{
+	_, err = s.join.Stream(ctx, st.Ranges, strings.NewReader(in.text), &out, answer.Options{
 		Format: format, Fields: q.fields, Column: q.column, AsOf: q.day, Within: maxWithin,
-		MaxMatches: maxBulkMatches, MaxBytes: maxBulkBytes, Name: "request"})
+		MaxMatches: maxBulkMatches, MaxBytes: maxBulkBytes, Name: "request", Names: names, Context: ctx})
 	if ctx.Err() != nil {
 		return nil, errorf(http.StatusServiceUnavailable, "the bulk request took longer than the server allows; split it into smaller requests")
 	}
@@ -157,7 +170,7 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.runBulk(r.Context(), in, q)
+	body, err := s.runBulk(r, in, q)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ var apiCases = []apiCase{
 	{method: "POST", target: "/v1/bulk?as_of=2020-06-01", contentType: "application/json", body: `["52.80.0.1","2600:1f00::1","bogus"]`, spec: "/v1/bulk", status: 200, golden: "bulk"},
 	{method: "POST", target: "/v1/bulk?format=csv", contentType: "text/plain", body: "52.80.0.1\n", spec: "/v1/bulk", status: 200},
 	{method: "POST", target: "/v1/bulk?format=jsonl", contentType: "text/plain", body: "52.80.0.1\n", spec: "/v1/bulk", status: 200},
+	{method: "GET", target: "/v1/host/x.s3.eu-central-1.amazonaws.com", spec: "/v1/host/{name}", params: map[string]string{"name": "x.s3.eu-central-1.amazonaws.com"}, status: 200},
 	{method: "GET", target: "/v1/whois/cn-north-1?as_of=2020-06-01", spec: "/v1/whois/{target}", params: map[string]string{"target": "cn-north-1"}, status: 200, golden: "whois-cn-north-1"},
 	{method: "GET", target: "/v1/whois/org/sinnet", spec: "/v1/whois/{target}", params: map[string]string{"target": "org/sinnet"}, status: 200},
 	{method: "GET", target: "/v1/whois/jurisdiction/cn", spec: "/v1/whois/{target}", params: map[string]string{"target": "jurisdiction/cn"}, status: 400},

@@ -95,7 +95,7 @@ func (s *Server) handleBulkSubmit(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	body, err := s.runBulk(r.Context(), in, q)
+	body, err := s.runBulk(r, in, q)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) bulkResults(w http.ResponseWriter, r *http.Request, in bulkInpu
 	if err != nil {
 		return err
 	}
-	body, err := s.runBulk(r.Context(), in, bulkQuery{format: answer.FormatJSONL, fields: fields, column: column, day: day})
+	body, err := s.runBulk(r, in, bulkQuery{format: answer.FormatJSONL, fields: fields, column: column, day: day})
 	if err != nil {
 		return err
 	}

@@ -76,9 +76,22 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 		return errorf(http.StatusBadRequest, "search text is longer than 200 bytes")
 	}
 	asOf := r.URL.Query().Get("as_of")
-	if q, err := answer.Parse(text); err == nil {
-		http.Redirect(w, r, ipURL(q.Input, asOf), http.StatusSeeOther)
-		return nil
+	if q, err := answer.ParseInput(text); err == nil {
+		u := ipURL(q.Input, asOf)
+		if q.IsName() {
+			if _, err := s.resolveEntity(text, ""); err != nil {
+				u = "/host/" + escapePath(q.Name)
+				if asOf != "" {
+					u += "?as_of=" + url.QueryEscape(asOf)
+				}
+			} else {
+				u = ""
+			}
+		}
+		if u != "" {
+			http.Redirect(w, r, u, http.StatusSeeOther)
+			return nil
+		}
 	}
 	if e, err := s.resolveEntity(text, ""); err == nil {
 		u := entityURL(e.ID)

@@ -19,6 +19,8 @@ type Error struct {
 	Status int
 	Detail string
 	Err    error
+	// RetryAfter, when set, is sent as the Retry-After header (seconds).
+	RetryAfter int
 }
 
 func (e *Error) Error() string {
@@ -84,6 +86,10 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	body, _ := json.Marshal(problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
 		Detail: detail, Instance: clipEcho(r.URL.Path), Choices: answer.ChoicesOf(err)})
 	h := w.Header()
+	var e *Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(len(body)+1))

@@ -11,6 +11,7 @@ func (s *Server) routes() http.Handler {
 	// JSON API, read-only.
 	handle("GET /v1/ip/{ip...}", s.api(s.handleIP))
 	handle("POST /v1/bulk", s.api(s.handleBulk))
+	handle("GET /v1/host/{name}", s.api(s.handleHost))
 	handle("GET /v1/whois/{target...}", s.api(s.handleWhois))
 	handle("GET /v1/entities/{id...}", s.api(s.handleEntity))
 	handle("GET /v1/search", s.api(s.handleSearch))
@@ -32,6 +33,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /ip/{q...}", s.page(s.handleAnswerPage))
 	handle("GET /entity/{id...}", s.page(s.handleEntityPage))
 	handle("GET /as/{asn}", s.page(s.handleASPage))
+	handle("GET /host/{name}", s.page(s.handleHostPage))
 	handle("GET /market", s.page(s.handleMarketPage))
 	handle("GET /bulk", s.page(s.handleBulkPage))
 	handle("POST /bulk", s.page(s.handleBulkSubmit))

@@ -40,6 +40,10 @@ type Config struct {
 	Now func() time.Time
 	// Timeout bounds each request's handler; 0 means 10 seconds.
 	Timeout time.Duration
+	// Names answers host names. With a resolver, the server resolves the
+	// names clients ask about (rate-limited per client); without one, or
+	// when nil, names are answered from the names alone.
+	Names *answer.Names
 }
 
 // Server is the web atlas and API. Build it with [New]; it is safe for
@@ -55,7 +59,9 @@ type Server struct {
 	openapi []byte
 	metrics *metrics
 	join    *answer.Joiner // the one join, with its memo of place answers
-	bufs    sync.Pool      // *[]byte response buffers of the address API
+	names   *answer.Names
+	limits  *clientLimits // resolutions per client
+	bufs    sync.Pool     // *[]byte response buffers of the address API
 	handler http.Handler
 }
 
@@ -78,7 +84,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.Timeout = 10 * time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, atlas: cfg.Atlas,
-		metrics: newMetrics(), join: answer.New(cfg.Atlas)}
+		metrics: newMetrics(), join: answer.New(cfg.Atlas), names: cfg.Names, limits: newClientLimits()}
+	if s.names == nil {
+		s.names = &answer.Names{}
+	}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
