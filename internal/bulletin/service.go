@@ -121,16 +121,16 @@ var ErrFuture = errors.New("has not begun yet")
 // is of a day not yet over: it is built afresh each time, never stored.
 type RoundupIssue struct {
 	*digest.Roundup
-	BuiltAt     time.Time
-	Provisional bool
+	BuiltAt     time.Time `json:"built_at"`
+	Provisional bool      `json:"provisional"`
 }
 
 // ListIssue is a reading list with when it was built; provisional when
 // its week is not over.
 type ListIssue struct {
 	*digest.ReadingList
-	BuiltAt     time.Time
-	Provisional bool
+	BuiltAt     time.Time `json:"built_at"`
+	Provisional bool      `json:"provisional"`
 }
 
 // Roundup returns the roundup of day: the stored one, else one built

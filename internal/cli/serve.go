@@ -30,6 +30,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	grace := fs.Duration("grace", 10*time.Second, "how long shutdown waits for requests in flight")
 	logFormat := fs.String("log", "text", "log `format`: text or json (to stderr)")
 	watch := fs.Duration("reload-every", 10*time.Second, "how often to check for new range data written by \"cloudatlas update\" (0 disables)")
+	mail := addMailFlags(fs)
+	sendAt := fs.String("send-digests", "", "mail the digests every day at `HH:MM` UTC (the day before's roundup; on Mondays last week's reading list too); needs --smtp")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,8 +50,17 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout})
+	digests, closeDigests, err := e.bulletin(ctx, *dirFlag, mail, a)
 	if err != nil {
+		return err
+	}
+	defer closeDigests()
+	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout,
+		Digests: digests, BaseURL: digests.BaseURL()})
+	if err != nil {
+		return err
+	}
+	if err := startDigests(ctx, log, digests, *sendAt); err != nil {
 		return err
 	}
 	if err := srv.Reload(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 const (
 	KindPrefixes       = "prefixes"        // prefixes added to, removed from or changed in a region
 	KindMoved          = "moved"           // prefixes moved from one region to another
+	KindServices       = "services"        // services added to or dropped from prefixes that stay put
 	KindRegionAppears  = "region_appears"  // a region the feed did not list the day before
 	KindRegionVanishes = "region_vanishes" // a region the feed no longer lists
 	KindScopeAppears   = "scope_appears"   // a finer placement (AWS border group...) appears
@@ -36,6 +37,11 @@ type RangeChange struct {
 	ToRegion string `json:"to_region,omitempty"`
 	// Scope is the finer placement of a scope change.
 	Scope string `json:"scope,omitempty"`
+	// Regions are the regions of a services change.
+	Regions []string `json:"regions,omitempty"`
+	// ServicesAdded and ServicesDropped are a services change's.
+	ServicesAdded   []string `json:"services_added,omitempty"`
+	ServicesDropped []string `json:"services_dropped,omitempty"`
 	// Added, Removed and Changed count prefix records: listed only
 	// now, listed only before, and listed on both days with other
 	// services or placement. Prefixes counts a region's or scope's
@@ -90,6 +96,7 @@ func feedChanges(a *atlas.Atlas, f FeedInput) (FeedChange, []RangeChange) {
 		return tallies[p]
 	}
 	moves := map[[2]place]int{}
+	services := map[serviceKey]*serviceTally{}
 	for _, r := range c.Added {
 		get(placeOf(r)).added++
 	}
@@ -98,7 +105,15 @@ func feedChanges(a *atlas.Atlas, f FeedInput) (FeedChange, []RangeChange) {
 	}
 	for _, m := range c.Moved {
 		from, to := placeOf(m.From), placeOf(m.To)
-		if from == to {
+		if k, ok := serviceChange(m.From, m.To); ok && from == to {
+			t := services[k]
+			if t == nil {
+				t = &serviceTally{regions: map[string]bool{}}
+				services[k] = t
+			}
+			t.prefixes++
+			t.regions[from.region] = true
+		} else if from == to {
 			get(from).changed++
 		} else {
 			moves[[2]place{from, to}]++
@@ -120,6 +135,9 @@ func feedChanges(a *atlas.Atlas, f FeedInput) (FeedChange, []RangeChange) {
 	}) {
 		out = append(out, n.moved(f.Feed, k[0], k[1], moves[k]))
 	}
+	for _, k := range sortedKeys(services, compareServiceKey) {
+		out = append(out, n.servicesChange(f.Feed, k, services[k]))
+	}
 	for _, p := range sortedKeys(after, comparePlace) {
 		if p.region != "" && before[p] == 0 {
 			out = append(out, n.regionChange(f.Feed, p, KindRegionAppears, after[p]))
@@ -136,7 +154,7 @@ func feedChanges(a *atlas.Atlas, f FeedInput) (FeedChange, []RangeChange) {
 }
 
 var kindOrder = map[string]int{KindFirstSnapshot: 0, KindRegionAppears: 1, KindRegionVanishes: 2,
-	KindPrefixes: 3, KindMoved: 4, KindScopeAppears: 5, KindScopeVanishes: 6}
+	KindPrefixes: 3, KindMoved: 4, KindServices: 5, KindScopeAppears: 6, KindScopeVanishes: 7}
 
 func compareRangeChange(x, y RangeChange) int {
 	return cmp.Or(cmp.Compare(x.Provider, y.Provider), cmp.Compare(x.Partition, y.Partition),
@@ -405,4 +423,103 @@ func number(k int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// serviceKey groups the prefixes of one provider and partition whose
+// services changed the same way.
+type serviceKey struct {
+	provider, partition string
+	added, dropped      string // service names joined by tabs
+}
+
+func compareServiceKey(x, y serviceKey) int {
+	return cmp.Or(cmp.Compare(x.provider, y.provider), cmp.Compare(x.partition, y.partition),
+		cmp.Compare(x.added, y.added), cmp.Compare(x.dropped, y.dropped))
+}
+
+type serviceTally struct {
+	prefixes int
+	regions  map[string]bool
+}
+
+// serviceChange returns the key of a move that changed only services.
+func serviceChange(from, to ranges.Record) (serviceKey, bool) {
+	a, b := from, to
+	a.Services, b.Services = nil, nil
+	if ranges.CompareRecords(&a, &b) != 0 {
+		return serviceKey{}, false
+	}
+	added, dropped := setDiff(to.Services, from.Services), setDiff(from.Services, to.Services)
+	return serviceKey{from.Provider, from.Partition, strings.Join(added, "\t"), strings.Join(dropped, "\t")}, true
+}
+
+// setDiff returns the sorted elements of a that b lacks.
+func setDiff(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// maxNamedRegions is how many regions a services sentence names.
+const maxNamedRegions = 6
+
+func (n names) servicesChange(feed string, k serviceKey, t *serviceTally) RangeChange {
+	regions := sortedKeys(t.regions, strings.Compare)
+	rc := RangeChange{Kind: KindServices, Feed: feed, Provider: k.provider, Partition: k.partition,
+		Changed: t.prefixes, Regions: regions}
+	if k.added != "" {
+		rc.ServicesAdded = strings.Split(k.added, "\t")
+	}
+	if k.dropped != "" {
+		rc.ServicesDropped = strings.Split(k.dropped, "\t")
+	}
+	var ids []string
+	for _, r := range regions {
+		ids = append(ids, n.entities(place{k.provider, k.partition, r})...)
+	}
+	if len(ids) == 0 {
+		ids = n.entities(place{k.provider, k.partition, ""})
+	}
+	rc.Entities = sortIDs(ids)
+	var what []string
+	if len(rc.ServicesAdded) > 0 {
+		what = append(what, "added "+serviceWord(len(rc.ServicesAdded))+" "+strings.Join(rc.ServicesAdded, ", ")+" to")
+	}
+	if len(rc.ServicesDropped) > 0 {
+		what = append(what, "dropped "+serviceWord(len(rc.ServicesDropped))+" "+strings.Join(rc.ServicesDropped, ", ")+" from")
+	}
+	if len(what) == 0 {
+		what = []string{"reordered the services of"}
+	}
+	where := ""
+	var named []string
+	for _, r := range regions {
+		if r != "" {
+			named = append(named, r)
+		}
+	}
+	switch {
+	case len(named) == 1:
+		where = " in " + named[0]
+	case len(named) > 1 && len(named) <= maxNamedRegions:
+		where = " in " + count(len(named), "region") + " (" + strings.Join(named, ", ") + ")"
+	case len(named) > maxNamedRegions:
+		where = fmt.Sprintf(" in %s (%s and %d more)", count(len(named), "region"),
+			strings.Join(named[:maxNamedRegions], ", "), len(named)-maxNamedRegions)
+	}
+	rc.Sentence = fmt.Sprintf("%s %s %s%s.", n.provider(k.provider), strings.Join(what, " and "),
+		count(t.prefixes, "prefix"), where)
+	return rc
+}
+
+func serviceWord(k int) string {
+	if k == 1 {
+		return "service"
+	}
+	return "services"
 }

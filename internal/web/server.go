@@ -20,12 +20,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/bulletin"
 )
 
 // Config is what a [Server] needs.
@@ -40,6 +42,12 @@ type Config struct {
 	Now func() time.Time
 	// Timeout bounds each request's handler; 0 means 10 seconds.
 	Timeout time.Duration
+	// Digests serves the roundups, reading lists, their feeds and the
+	// mail subscriptions; nil leaves those pages saying so.
+	Digests *bulletin.Service
+	// BaseURL is the site's absolute URL for links in feeds; nil takes
+	// them from each request.
+	BaseURL *url.URL
 }
 
 // Server is the web atlas and API. Build it with [New]; it is safe for
