@@ -33,7 +33,14 @@ type AtlasChange struct {
 	Series   string         `json:"series,omitempty"`
 	Sentence string         `json:"sentence"`
 	Entities []string       `json:"entities"`
-	Sources  []atlas.Source `json:"sources"`
+	Sources  []Source       `json:"sources"`
+}
+
+// Source is where a fact was published.
+type Source struct {
+	URL       string `json:"url"`
+	Publisher string `json:"publisher"`
+	Published string `json:"published,omitempty"`
 }
 
 // onDay reports whether d was written with day precision and is day.
@@ -46,6 +53,7 @@ func atlasChanges(a *atlas.Atlas, day time.Time) []AtlasChange {
 	n := names{a}
 	out := []AtlasChange{}
 	events := map[string]*AtlasChange{}
+	eventSources := map[string][]atlas.Source{}
 	for _, s := range a.Statements {
 		begins, ends := onDay(s.Bounds.From, day), onDay(s.Bounds.To, day)
 		if o := a.Entity(s.Object); begins && o != nil && o.Kind == atlas.KindEvent {
@@ -56,7 +64,7 @@ func atlasChanges(a *atlas.Atlas, day time.Time) []AtlasChange {
 			}
 			ev.Statements = append(ev.Statements, s.ID)
 			ev.Entities = append(ev.Entities, s.Subject)
-			ev.Sources = append(ev.Sources, s.Sources...)
+			eventSources[o.ID] = append(eventSources[o.ID], s.Sources...)
 			continue
 		}
 		if begins {
@@ -76,7 +84,7 @@ func atlasChanges(a *atlas.Atlas, day time.Time) []AtlasChange {
 			ns = append(ns, a.DisplayName(s))
 		}
 		ev.Sentence = fmt.Sprintf("%s. It concerns %s.", strings.TrimSuffix(a.DisplayName(id), "."), joinClauses(ns))
-		ev.Entities, ev.Sources = sortIDs(ev.Entities), dedupSources(ev.Sources)
+		ev.Entities, ev.Sources = sortIDs(ev.Entities), dedupSources(eventSources[id])
 		slices.Sort(ev.Statements)
 		out = append(out, *ev)
 	}
@@ -128,14 +136,13 @@ func sortIDs(ids []string) []string {
 }
 
 // dedupSources returns the sources with each URL once, sorted by URL.
-func dedupSources(srcs []atlas.Source) []atlas.Source {
-	out := slices.Clone(srcs)
-	slices.SortStableFunc(out, func(x, y atlas.Source) int { return cmp.Compare(x.URL, y.URL) })
-	out = slices.CompactFunc(out, func(x, y atlas.Source) bool { return x.URL == y.URL })
-	if out == nil {
-		out = []atlas.Source{}
+func dedupSources(srcs []atlas.Source) []Source {
+	out := make([]Source, 0, len(srcs))
+	for _, s := range srcs {
+		out = append(out, Source{URL: s.URL, Publisher: s.Publisher, Published: s.Published.String()})
 	}
-	return out
+	slices.SortStableFunc(out, func(x, y Source) int { return cmp.Compare(x.URL, y.URL) })
+	return slices.CompactFunc(out, func(x, y Source) bool { return x.URL == y.URL })
 }
 
 // statementChange tells a statement that begins or ends.

@@ -33,7 +33,7 @@ func WriteRoundupText(w io.Writer, r *Roundup) error {
 		for _, c := range r.Atlas {
 			fmt.Fprint(b, wrap(c.Sentence, "  - ", width))
 			for _, s := range c.Sources {
-				fmt.Fprint(b, wrap(sourceLine(s.Publisher, s.Published.String(), s.URL), "      ", width))
+				fmt.Fprint(b, wrap(sourceLine(s.Publisher, s.Published, s.URL), "      ", width))
 			}
 		}
 	}
