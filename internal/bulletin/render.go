@@ -104,7 +104,7 @@ func (s *Service) message(is *issue, sub store.Subscriber, messageID string, now
 		return mailer.Message{}, err
 	}
 	text := is.text + fmt.Sprintf("\n-- \nOn the web: %s\nUnsubscribe (one click): %s\n"+
-		"You receive this because %s subscribed to the %s at %s.\n", is.web, unsub, sub.Email, v.ListName, v.Home)
+		"You receive this because %s subscribed to the %s at %s\n", is.web, unsub, sub.Email, v.ListName, v.Home)
 	return mailer.Message{To: sub.Email, Subject: is.subject, Text: text, HTML: html, MessageID: messageID,
 		Date: now, ListID: s.listID(is.list), Unsubscribe: unsub, Bulk: true}, nil
 }

@@ -99,11 +99,11 @@ func (s *Server) digests() (*bulletin.Service, error) {
 type digestBase struct {
 	pageBase
 	MailEnabled bool
-	List        string // the list the subscribe form preselects
+	SubList     string // the list the subscribe form preselects
 }
 
 func (s *Server) digestBase(title, list string) digestBase {
-	b := digestBase{pageBase: s.base(title, "digests"), List: list}
+	b := digestBase{pageBase: s.base(title, "digests"), SubList: list}
 	b.Notice = "" // the digests do not need the range lookup
 	b.MailEnabled = s.cfg.Digests != nil && s.cfg.Digests.MailEnabled()
 	return b
