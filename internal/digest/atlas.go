@@ -30,10 +30,10 @@ type AtlasChange struct {
 	// Predicate is the statement's predicate (begins and ends).
 	Predicate string `json:"predicate,omitempty"`
 	// Series is the market series (market figures).
-	Series   string         `json:"series,omitempty"`
-	Sentence string         `json:"sentence"`
-	Entities []string       `json:"entities"`
-	Sources  []Source       `json:"sources"`
+	Series   string   `json:"series,omitempty"`
+	Sentence string   `json:"sentence"`
+	Entities []string `json:"entities"`
+	Sources  []Source `json:"sources"`
 }
 
 // Source is where a fact was published.

@@ -7,18 +7,15 @@
 package mailtest
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"errors"
 	"io"
 	"math/big"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -206,6 +203,10 @@ func (ss *session) Logout() error { return nil }
 // its sender is gone: a temporary failure.
 var ErrDropped = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "dropped by the test"}
 
+// ErrNoMailbox is what RejectRcpt returns to refuse a recipient for
+// good (550).
+var ErrNoMailbox = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+
 // selfSigned makes a certificate for 127.0.0.1 and localhost and a pool
 // that trusts it.
 func selfSigned() (tls.Certificate, *x509.CertPool, error) {
@@ -237,9 +238,3 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	pool.AddCert(leaf)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
 }
-
-// errNoPart reports a message without the part asked for.
-var errNoPart = errors.New("mailtest: no such part")
-
-// trimCRLF normalises line ends for comparisons.
-func trimCRLF(b []byte) string { return strings.ReplaceAll(string(bytes.TrimSpace(b)), "\r\n", "\n") }
