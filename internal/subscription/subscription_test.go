@@ -8,9 +8,9 @@ import (
 
 func TestNormalize(t *testing.T) {
 	for in, key := range map[string]string{
-		"ada@example.org":            "ada@example.org",
+		"ada@example.org":             "ada@example.org",
 		"  Ada.Lovelace@Example.ORG ": "ada.lovelace@example.org",
-		"o'brien+news@mail.xn--p1ai": "o'brien+news@mail.xn--p1ai",
+		"o'brien+news@mail.xn--p1ai":  "o'brien+news@mail.xn--p1ai",
 	} {
 		_, k, err := Normalize(in)
 		if err != nil || k != key {
