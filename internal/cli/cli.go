@@ -42,20 +42,23 @@ type command struct {
 // commandTable lists the subcommands; each lives in its own file.
 func commandTable() map[string]command {
 	return map[string]command{
-		"ip":      {"show every range that contains each address", runIP},
-		"lookup":  {"attribute a stream of addresses or CIDRs (JSON Lines, CSV, table)", runLookup},
-		"update":  {"download (or --from DIR import) the range feeds into a new snapshot", runUpdate},
-		"feeds":   {"list the feeds with their snapshot dates and prefix counts", runFeeds},
-		"diff":    {"compare two snapshots of a feed", runDiff},
-		"check":   {"validate the atlas (and with --ranges, its region-code coverage)", runCheck},
-		"whois":   {"who operates, owns and can reach a region, company, address or CIDR", runWhois},
-		"entity":  {"show an entity and every fact about it, with sources", runEntity},
-		"history": {"show the timeline of the statements about an entity", runHistory},
-		"search":  {"find entities by name or alias (English or Chinese)", runSearch},
-		"resolve": {"resolve a list of host names into a snapshot (JSON Lines; resumable)", runResolve},
-		"serve":   {"serve the web atlas and the JSON API (default localhost:8080)", runServe},
-		"version": {"print the version, the commit and the data snapshots loaded", runVersion},
-		"host":    {"who's behind a host name: its CNAME chain, the names' evidence, each address's chain", runHost},
+		"ip":           {"show every range that contains each address", runIP},
+		"lookup":       {"attribute a stream of addresses or CIDRs (JSON Lines, CSV, table)", runLookup},
+		"update":       {"download (or --from DIR import) the range feeds into a new snapshot", runUpdate},
+		"feeds":        {"list the feeds with their snapshot dates and prefix counts", runFeeds},
+		"diff":         {"compare two snapshots of a feed", runDiff},
+		"check":        {"validate the atlas (and with --ranges, its region-code coverage)", runCheck},
+		"whois":        {"who operates, owns and can reach a region, company, address or CIDR", runWhois},
+		"entity":       {"show an entity and every fact about it, with sources", runEntity},
+		"history":      {"show the timeline of the statements about an entity", runHistory},
+		"search":       {"find entities by name or alias (English or Chinese)", runSearch},
+		"resolve":      {"resolve a list of host names into a snapshot (JSON Lines; resumable)", runResolve},
+		"serve":        {"serve the web atlas and the JSON API (default localhost:8080)", runServe},
+		"version":      {"print the version, the commit and the data snapshots loaded", runVersion},
+		"host":         {"who's behind a host name: its CNAME chain, the names' evidence, each address's chain", runHost},
+		"roundup":      {"what changed on a day: ranges, atlas facts and readings (default yesterday)", runRoundup},
+		"reading-list": {"the readings of an ISO week and its most important changes", runReadingList},
+		"digest":       {"mail the daily roundup or the weekly reading list to the subscribers (digest send)", runDigest},
 	}
 }
 

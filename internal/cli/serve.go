@@ -38,6 +38,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	watch := fs.Duration("reload-every", 10*time.Second, "how often to check for new range data written by \"cloudatlas update\" (0 disables)")
 	resolve := fs.Bool("resolve", false, "resolve host names that clients ask about (A, AAAA and CNAME only; rate-limited per client); without it, names are answered from the names alone")
 	resolver := fs.String("resolver", "", "with --resolve: the DNS resolver `HOST:PORT` (default: those of /etc/resolv.conf)")
+	mail := addMailFlags(fs)
+	sendAt := fs.String("send-digests", "", "mail the digests every day at `HH:MM` UTC (the day before's roundup; on Mondays last week's reading list too); needs --smtp")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,8 +62,17 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout, Names: names})
+	digests, closeDigests, err := e.bulletin(ctx, *dirFlag, mail, a)
 	if err != nil {
+		return err
+	}
+	defer closeDigests()
+	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout,
+		Names: names, Digests: digests, BaseURL: digests.BaseURL()})
+	if err != nil {
+		return err
+	}
+	if err := startDigests(ctx, log, digests, *sendAt); err != nil {
 		return err
 	}
 	if err := srv.Reload(ctx); err != nil {

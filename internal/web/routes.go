@@ -31,12 +31,13 @@ func (s *Server) routes() http.Handler {
 	handle("GET /{$}", s.page(s.handleHome))
 	handle("GET /search", s.page(s.handleSearchPage))
 	handle("GET /ip/{q...}", s.page(s.handleAnswerPage))
-	handle("GET /entity/{id...}", s.page(s.handleEntityPage))
+	handle("GET /entity/{id...}", s.page(s.handleEntityOrFeed))
 	handle("GET /as/{asn}", s.page(s.handleASPage))
 	handle("GET /host/{name}", s.page(s.handleHostPage))
 	handle("GET /market", s.page(s.handleMarketPage))
 	handle("GET /bulk", s.page(s.handleBulkPage))
 	handle("POST /bulk", s.page(s.handleBulkSubmit))
+	s.routeDigests(handle) // roundups, reading lists, feeds, subscriptions
 	handle("GET /static/{hash}/{name}", http.HandlerFunc(s.handleStatic))
 	handle("/", s.page(s.handleNotFound))
 	return mux

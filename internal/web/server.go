@@ -20,12 +20,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/bulletin"
 )
 
 // Config is what a [Server] needs.
@@ -44,6 +46,12 @@ type Config struct {
 	// names clients ask about (rate-limited per client); without one, or
 	// when nil, names are answered from the names alone.
 	Names *answer.Names
+	// Digests serves the roundups, reading lists, their feeds and the
+	// mail subscriptions; nil leaves those pages saying so.
+	Digests *bulletin.Service
+	// BaseURL is the site's absolute URL for links in feeds; nil takes
+	// them from each request.
+	BaseURL *url.URL
 }
 
 // Server is the web atlas and API. Build it with [New]; it is safe for
