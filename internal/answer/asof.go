@@ -33,3 +33,7 @@ func ParseAsOf(s string, now time.Time) (time.Time, error) {
 
 // Day formats an as-of instant as the answers print it (YYYY-MM-DD).
 func Day(t time.Time) string { return atlas.DateOf(t).String() }
+
+// Day0 returns the start of the day of now, UTC: the as-of instant of
+// "today".
+func Day0(now time.Time) time.Time { return atlas.DateOf(now.UTC()).Start() }

@@ -64,6 +64,9 @@ type Result struct {
 	// Matches, tier routing), when the range data has a routing tier and
 	// the query is routed.
 	Routing *Whois
+	// Notes say what the answer lacks: feeds with no snapshot in force
+	// on the day asked.
+	Notes []string
 }
 
 // Whois is the whois answer of one place an address lies in, with the
@@ -104,6 +107,7 @@ type resultJSON struct {
 	Matches matchList    `json:"matches"`
 	Whois   []whoisJSON  `json:"whois"`
 	Routing *routingJSON `json:"routing,omitempty"`
+	Notes   []string     `json:"notes,omitempty"`
 	Credits []string     `json:"credits,omitempty"`
 }
 
@@ -133,7 +137,7 @@ type whoisJSON struct {
 // MarshalJSON encodes the result in its documented shape (docs/api.md).
 func (res *Result) MarshalJSON() ([]byte, error) {
 	out := resultJSON{Query: res.Query.Input, AsOf: Day(res.AsOf),
-		Matches: matchList{res.Matches}, Whois: make([]whoisJSON, 0, len(res.Whois))}
+		Matches: matchList{res.Matches}, Whois: make([]whoisJSON, 0, len(res.Whois)), Notes: res.Notes}
 	for _, w := range res.Whois {
 		wj := whoisJSON{Place: w.Place}
 		if w.Found != nil {

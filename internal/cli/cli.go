@@ -31,6 +31,8 @@ type Env struct {
 	// "check" always validates the embedded data unless --atlas-dir says
 	// otherwise.
 	Atlas fs.FS
+
+	currentRanges bool // --current-ranges
 }
 
 // command is one subcommand.

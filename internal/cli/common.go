@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
+	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/index"
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
@@ -45,21 +48,46 @@ func (e *Env) openIndex(ctx context.Context, dirFlag string) (*index.Index, erro
 }
 
 // rangeData is the range data of a data dir as a command reads it: the
-// index of the feeds and the routing tier below them (nil when none was
-// imported).
+// index of the feeds (or, as of a past day, the table of the snapshots
+// in force then) and the routing tier below them (nil when none).
 type rangeData struct {
-	ix     *index.Index
+	ix     *index.Index // the current feeds; nil when table is set
+	table  *lpm.Table   // the feeds in force on a past day
 	routes *answer.Routes
+	// feeds and records count what a lookup searches, for messages.
+	feeds, records int
 }
 
-// openRanges opens the feeds' index and the routing tier of the data dir
-// named by a --data-dir flag value, and shows their notes once.
-func (e *Env) openRanges(ctx context.Context, dirFlag string) (*rangeData, error) {
-	ix, err := e.openIndex(ctx, dirFlag)
+// openRanges opens the range data of the data dir named by a --data-dir
+// flag value as of day: the current data, unless day is before today
+// and other snapshots were in force then. It shows the notes once: why
+// an index file was not used, and which feeds had no snapshot in force.
+func (e *Env) openRanges(ctx context.Context, dirFlag string, day time.Time) (*rangeData, error) {
+	dir, err := e.dataDir(dirFlag)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := e.dataDir(dirFlag)
+	if day = e.rangesDay(day); day.Before(answer.Day0(e.Now())) {
+		at, err := dataset.RangesAt(ctx, dir, day)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range at.Notes {
+			fmt.Fprintln(e.Stderr, "cloudatlas:", n)
+		}
+		if !at.Current {
+			d := &rangeData{table: at.Table, routes: at.Routes}
+			if at.Table != nil {
+				d.records, _ = at.Table.Len()
+			}
+			d.feeds = len(at.Snapshots)
+			if at.Routes != nil {
+				d.feeds--
+			}
+			return d, nil
+		}
+	}
+	ix, err := e.openIndex(ctx, dirFlag)
 	if err != nil {
 		return nil, err
 	}
@@ -70,19 +98,44 @@ func (e *Env) openRanges(ctx context.Context, dirFlag string) (*rangeData, error
 	if note != "" {
 		fmt.Fprintln(e.Stderr, "cloudatlas:", note)
 	}
-	return &rangeData{ix: ix, routes: rt}, nil
+	return &rangeData{ix: ix, routes: rt, feeds: ix.Feeds(), records: ix.Records()}, nil
 }
 
 // ranges returns what to answer queries from: a few addresses by
 // scanning the index, which decodes only what matches; more, or any
 // CIDR, from the lookup table; either with the routing tier below.
 func (d *rangeData) ranges(queries []answer.Query) (answer.Ranges, error) {
+	if d.ix == nil {
+		var r answer.Ranges = emptyRanges{}
+		if d.table != nil {
+			r = d.table
+		}
+		return answer.WithRoutes(r, d.routes), nil
+	}
 	r, err := rangesFor(d.ix, queries)
 	if err != nil {
 		return nil, err
 	}
 	return answer.WithRoutes(r, d.routes), nil
 }
+
+// table returns the lookup table of all the feeds.
+func (d *rangeData) lookupTable() (*lpm.Table, func(), error) {
+	if d.ix == nil {
+		if d.table == nil {
+			return lpm.Build(nil), func() {}, nil
+		}
+		return d.table, func() {}, nil
+	}
+	return lookupTable(d.ix)
+}
+
+// emptyRanges is range data with no feed.
+type emptyRanges struct{}
+
+func (emptyRanges) Lookup(netip.Addr) []lpm.Match             { return nil }
+func (emptyRanges) Covering(netip.Prefix) []lpm.Match         { return nil }
+func (emptyRanges) Within(netip.Prefix, func(lpm.Match) bool) {}
 
 // loadAtlas loads the atlas under dirFlag (--atlas-dir), else the Env's
 // atlas, else the embedded one.

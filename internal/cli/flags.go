@@ -40,10 +40,13 @@ func jsonFormat(formats []string) string {
 	return "json"
 }
 
-// asOfFlag registers --as-of and returns a function that parses it with
-// the one rule of [answer.ParseAsOf] (default: today).
+// asOfFlag registers --as-of and --current-ranges and returns a
+// function that parses them: the day asked, by the one rule of
+// [answer.ParseAsOf] (default: today), and the day whose range snapshots
+// to answer from (the same day, or today with --current-ranges).
 func (e *Env) asOfFlag(fs *flag.FlagSet, what string) func() (time.Time, error) {
 	v := fs.String("as-of", "", "answer "+what+"as of `date` (YYYY, YYYY-MM or YYYY-MM-DD; default today)")
+	fs.BoolVar(&e.currentRanges, "current-ranges", false, "with --as-of: look addresses up in today's range snapshots (the atlas still answers as of --as-of), for logs older than the snapshots kept")
 	return func() (time.Time, error) {
 		t, err := answer.ParseAsOf(*v, e.Now())
 		if err != nil {
@@ -51,4 +54,12 @@ func (e *Env) asOfFlag(fs *flag.FlagSet, what string) func() (time.Time, error) 
 		}
 		return t, nil
 	}
+}
+
+// rangesDay returns the day whose range snapshots a command answers from.
+func (e *Env) rangesDay(day time.Time) time.Time {
+	if e.currentRanges {
+		return answer.Day0(e.Now())
+	}
+	return day
 }

@@ -47,7 +47,7 @@ func runHost(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := e.openRanges(ctx, *dirFlag)
+	d, err := e.openRanges(ctx, *dirFlag, day)
 	if err != nil {
 		return err
 	}

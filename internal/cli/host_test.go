@@ -22,7 +22,7 @@ func fixtureResolver(t *testing.T) string {
 
 func TestHostCommand(t *testing.T) {
 	dir, res := loadedDir(t), fixtureResolver(t)
-	r := runCmd(t, "", "host", "--data-dir", dir, "--resolver", res, "--as-of", "2020-06-01", dnstest.S3China, dnstest.AzureChina)
+	r := runCmd(t, "", "host", "--data-dir", dir, "--resolver", res, "--as-of", "2020-06-01", "--current-ranges", dnstest.S3China, dnstest.AzureChina)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -71,7 +71,7 @@ func TestNamesEverywhere(t *testing.T) {
 		!strings.Contains(r.stdout, "40.73.0.0/19         azure (azure-china)") {
 		t.Errorf("ip NAME: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	r = runCmd(t, "", "whois", "--data-dir", dir, "--resolver", res, "--as-of", "2020-06-01", dnstest.S3China)
+	r = runCmd(t, "", "whois", "--data-dir", dir, "--resolver", res, "--as-of", "2020-06-01", "--current-ranges", dnstest.S3China)
 	if r.code != 0 || !strings.Contains(r.stdout, "(org/sinnet) operates") {
 		t.Errorf("whois NAME: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -22,11 +22,16 @@ const scanLimit = 8
 func runIP(ctx context.Context, e *Env, args []string) error {
 	fs, dirFlag := e.flagSet("ip", "ADDRESS|CIDR... (none or - reads them from stdin, one per line)")
 	format := formatFlag(fs, "text", "text", "json")
+	asOf := e.asOfFlag(fs, "from the range snapshots in force then, ")
 	names := namesFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	f, err := format()
+	if err != nil {
+		return err
+	}
+	day, err := asOf()
 	if err != nil {
 		return err
 	}
@@ -38,7 +43,7 @@ func runIP(ctx context.Context, e *Env, args []string) error {
 		}
 		name = "stdin"
 	}
-	d, err := e.openRanges(ctx, *dirFlag)
+	d, err := e.openRanges(ctx, *dirFlag, day)
 	if err != nil {
 		return err
 	}
@@ -214,7 +219,11 @@ func readLine(br *bufio.Reader) (string, error) {
 // writeIPText prints every match of one input, most specific first.
 func writeIPText(w *bufio.Writer, input string, fs []answer.Found, d *rangeData) {
 	if len(fs) == 0 {
-		fmt.Fprintf(w, "%s: in no loaded feed (%d feeds, %d ranges searched)", input, d.ix.Feeds(), d.ix.Records())
+		if d.feeds == 0 {
+			fmt.Fprintf(w, "%s: no feed had a snapshot in force on the date asked", input)
+		} else {
+			fmt.Fprintf(w, "%s: in no loaded feed (%d feeds, %d ranges searched)", input, d.feeds, d.records)
+		}
 		if d.routes != nil {
 			fmt.Fprint(w, " and not routed: no AS announces it (private, reserved or unused address space)")
 		}

@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
 
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 	"github.com/cloudatlas/cloudatlas/internal/web"
 )
@@ -35,7 +37,29 @@ func RangeLoader(dir string) web.Loader {
 				d.Note = strings.Trim(d.Note+"; "+note, "; ")
 			}
 		}
+		d.At = pastRanges(dir)
 		return d, nil
+	}
+}
+
+// pastRanges returns the loader of the range data in force on a past
+// day (see [dataset.RangesAt]).
+func pastRanges(dir string) func(ctx context.Context, day time.Time) (*web.RangesAt, error) {
+	return func(ctx context.Context, day time.Time) (*web.RangesAt, error) {
+		at, err := dataset.RangesAt(ctx, dir, day)
+		if err != nil {
+			return nil, err
+		}
+		out := &web.RangesAt{Key: at.Key, Notes: at.Notes, Current: at.Current}
+		if at.Current {
+			return out, nil
+		}
+		var feeds answer.Ranges = lpm.Build(nil)
+		if at.Table != nil {
+			feeds = at.Table
+		}
+		out.Ranges = answer.WithRoutes(feeds, at.Routes)
+		return out, nil
 	}
 }
 

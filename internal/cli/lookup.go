@@ -17,7 +17,7 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 	fieldList := fs.String("fields", "", "comma-separated output `fields`, or all (default: every range field for jsonl; "+answer.DefaultFields+" for csv and table); known: "+answer.FieldNames())
 	column := fs.String("column", "", "read addresses from this CSV `column` (1-based number, or a header name)")
 	all := fs.Bool("all", false, "csv/table: one row per match instead of one row per input")
-	asOf := e.asOfFlag(fs, "the operator fields ")
+	asOf := e.asOfFlag(fs, "from the ranges in force then, with the operator fields, ")
 	atlasDir := atlasDirFlag(fs)
 	names := namesFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -55,11 +55,11 @@ func runLookup(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer in.Close()
-	d, err := e.openRanges(ctx, *dirFlag)
+	d, err := e.openRanges(ctx, *dirFlag, day)
 	if err != nil {
 		return err
 	}
-	tbl, restoreGC, err := lookupTable(d.ix)
+	tbl, restoreGC, err := d.lookupTable()
 	defer restoreGC()
 	if err != nil {
 		return err

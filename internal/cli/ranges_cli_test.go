@@ -178,7 +178,7 @@ func TestLookupOperatorFields(t *testing.T) {
 		{"2015-06-01", "52.80.0.1,cn-north-1,\"Amazon Web Services, Inc.\",org/aws-inc\n"},
 		{"2020-06-01", "52.80.0.1,cn-north-1,\"Beijing Sinnet Technology Co., Ltd.\",org/sinnet\n"},
 	} {
-		r := runCmd(t, "52.80.0.1\n", "lookup", "--data-dir", dir, "--format", "csv", "--as-of", c.asOf,
+		r := runCmd(t, "52.80.0.1\n", "lookup", "--data-dir", dir, "--format", "csv", "--as-of", c.asOf, "--current-ranges",
 			"--fields", "input,region,operator,operator_id")
 		if r.code != 0 || r.stdout != "input,region,operator,operator_id\n"+c.want {
 			t.Errorf("as of %s: exit %d\n%s%s", c.asOf, r.code, r.stdout, r.stderr)

@@ -46,7 +46,7 @@ func runWhois(ctx context.Context, e *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		d, err := e.openRanges(ctx, *dataDirFlag)
+		d, err := e.openRanges(ctx, *dataDirFlag, day)
 		if err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func runWhois(ctx context.Context, e *Env, args []string) error {
 // whoisAddress answers for every place the range matches of an address
 // or CIDR name; exit status 1 when it is in no loaded feed.
 func (e *Env) whoisAddress(ctx context.Context, j *answer.Joiner, dataDirFlag string, q answer.Query, day time.Time, format string) error {
-	d, err := e.openRanges(ctx, dataDirFlag)
+	d, err := e.openRanges(ctx, dataDirFlag, day)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func TestWhoisNameAndErrors(t *testing.T) {
 
 func TestWhoisAddress(t *testing.T) {
 	dir := loadedDir(t)
-	code, out, errs := runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "--as-of", "2020-06-01", "52.80.0.1")
+	code, out, errs := runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "--as-of", "2020-06-01", "--current-ranges", "52.80.0.1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

@@ -119,13 +119,13 @@ func (s *Server) host(r *http.Request) (*answer.HostResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := s.state.Load()
-	if !st.ready() {
-		return nil, errNoRanges
+	ranges, _, err := s.rangesAt(r.Context(), day)
+	if err != nil {
+		return nil, err
 	}
 	names, err := s.namesFor(r, []string{q.Name})
 	if err != nil {
 		return nil, err
 	}
-	return s.join.AnswerHost(r.Context(), st.Ranges, names, q.Name, day), nil
+	return s.join.AnswerHost(r.Context(), ranges, names, q.Name, day), nil
 }

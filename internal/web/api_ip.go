@@ -19,9 +19,11 @@ func (s *Server) handleIP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st := s.state.Load()
-	if !st.ready() {
-		return errNoRanges
+	r2, notes, err := s.rangesAt(r.Context(), day)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, s.join.Answer(st.Ranges, q, day, maxWithin))
+	res := s.join.Answer(r2, q, day, maxWithin)
+	res.Notes = notes
+	return writeJSON(w, res)
 }

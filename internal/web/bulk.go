@@ -93,9 +93,9 @@ type bulkQuery struct {
 // the server resolves names and the client's allowance covers them.
 func (s *Server) runBulk(r *http.Request, in bulkInput, q bulkQuery) ([]byte, error) {
 	ctx := r.Context()
-	st := s.state.Load()
-	if !st.ready() {
-		return nil, errNoRanges
+	ranges, _, err := s.rangesAt(ctx, q.day)
+	if err != nil {
+		return nil, err
 	}
 	if len(in.names) > maxBulkNames && s.names.Resolver != nil {
 		return nil, errorf(http.StatusRequestEntityTooLarge, "%d host names given; at most %d per request when names are resolved: split them into smaller requests", len(in.names), maxBulkNames)
@@ -109,7 +109,7 @@ func (s *Server) runBulk(r *http.Request, in bulkInput, q bulkQuery) ([]byte, er
 		format = answer.FormatJSONL
 	}
 	var out bytes.Buffer
-	_, err = s.join.Stream(ctx, st.Ranges, strings.NewReader(in.text), &out, answer.Options{
+	_, err = s.join.Stream(ctx, ranges, strings.NewReader(in.text), &out, answer.Options{
 		Format: format, Fields: q.fields, Column: q.column, AsOf: q.day, Within: maxWithin,
 		MaxMatches: maxBulkMatches, MaxBytes: maxBulkBytes, Name: "request", Names: names, Context: ctx})
 	if ctx.Err() != nil {

@@ -20,6 +20,7 @@ type answerPage struct {
 	Matches  []answer.Found
 	Chains   []*chain
 	Routing  *routeView // who announces it, when the routing tier knows
+	Notes    []string   // what the answer lacks (feeds with no snapshot then)
 	Sources  []atlas.SourceRef
 }
 
@@ -45,8 +46,9 @@ func (s *Server) handleAnswerPage(w http.ResponseWriter, r *http.Request) error 
 	p := &answerPage{pageBase: s.base(q.Input+" — who's behind it", ""), Input: q.Input,
 		AsOf: answer.Day(day), IsPrefix: q.IsPrefix()}
 	p.Query = q.Input
-	if st := s.state.Load(); st.ready() {
-		s.fillAnswer(p, s.join.Answer(st.Ranges, q, day, maxWithin))
+	if r2, notes, err := s.rangesAt(r.Context(), day); err == nil {
+		p.Notes = notes
+		s.fillAnswer(p, s.join.Answer(r2, q, day, maxWithin))
 	}
 	return s.render(w, http.StatusOK, "answer", p)
 }

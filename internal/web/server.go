@@ -69,6 +69,7 @@ type Server struct {
 	join    *answer.Joiner // the one join, with its memo of place answers
 	names   *answer.Names
 	limits  *clientLimits // resolutions per client
+	past    pastTables    // range data of past days
 	bufs    sync.Pool     // *[]byte response buffers of the address API
 	handler http.Handler
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
@@ -28,6 +29,19 @@ type RangeData struct {
 	// Note, when set, is logged once: why the data came from a slower
 	// path (an index file that could not be used or written).
 	Note string
+	// At, when set, returns the range data in force on a past day (the
+	// snapshots in force then, with notes on the feeds that had none);
+	// nil answers every day from Ranges.
+	At func(ctx context.Context, day time.Time) (*RangesAt, error)
+}
+
+// RangesAt is the range data in force on a past day.
+type RangesAt struct {
+	// Current reports that the data in force then is the current data.
+	Current bool
+	Ranges  answer.Ranges // unless Current; empty when no feed had a snapshot in force
+	Key     string        // names the snapshot set, for the cache
+	Notes   []string
 }
 
 // Snapshot is one stored snapshot of a feed, without its records.
@@ -81,4 +95,51 @@ func (s *Server) Ready() bool { return s.state.Load().ready() }
 type entityRef struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// maxPastTables bounds the tables of past days kept built.
+const maxPastTables = 4
+
+// pastTables caches the range data of past days by snapshot set.
+type pastTables struct {
+	mu    sync.Mutex
+	gen   *lookupState // the data they were built for: a reload starts over
+	byDay map[time.Time]*RangesAt
+	order []time.Time
+}
+
+// rangesAt returns the range data to answer for day, and the notes that
+// come with it: the current data for today and later days, else the
+// data in force then (built once per day, a few days kept).
+func (s *Server) rangesAt(ctx context.Context, day time.Time) (answer.Ranges, []string, error) {
+	st := s.state.Load()
+	if !st.ready() {
+		return nil, nil, errNoRanges
+	}
+	if st.At == nil || !day.Before(answer.Day0(s.now())) {
+		return st.Ranges, nil, nil
+	}
+	p := &s.past
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.byDay == nil || p.gen != st {
+		p.byDay, p.order, p.gen = map[time.Time]*RangesAt{}, nil, st
+	}
+	at := p.byDay[day]
+	if at == nil {
+		var err error
+		if at, err = st.At(ctx, day); err != nil {
+			return nil, nil, err
+		}
+		if len(p.order) == maxPastTables {
+			delete(p.byDay, p.order[0])
+			p.order = p.order[1:]
+		}
+		p.byDay[day] = at
+		p.order = append(p.order, day)
+	}
+	if at.Current {
+		return st.Ranges, at.Notes, nil
+	}
+	return at.Ranges, at.Notes, nil
 }
