@@ -247,6 +247,22 @@ func count(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// Phrase is one sentence of a path in words, with the numbers of the
+// sources behind it (in [Answer.Sources]).
+type Phrase struct {
+	Text    string
+	Sources []int
+}
+
+// joinPhrases renders phrases as "text [1,2]; text [3]".
+func joinPhrases(ps []Phrase) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.Text + sourceMarks(p.Sources)
+	}
+	return strings.Join(parts, "; ")
+}
+
 // OwnerPaths renders the paths from an owner down to the owned
 // organisation, one line per distinct chain of entities, each read from
 // the top down with the source marks of its statements: "Example Founder
@@ -255,9 +271,18 @@ func count(n int, one, many string) string {
 // entities (an owns and a controls, or an owns and a subsidiary_of)
 // make one phrase: "Tus-Holdings owns 21.4% of and controls VNET [7,8]".
 func (ans *Answer) OwnerPaths(o *Owner) []string {
-	type level struct{ steps []Step }
+	var out []string
+	for _, ps := range ans.OwnerPhrases(o) {
+		out = append(out, joinPhrases(ps))
+	}
+	return out
+}
+
+// OwnerPhrases is [Answer.OwnerPaths] as phrases, for pages that link
+// each source.
+func (ans *Answer) OwnerPhrases(o *Owner) [][]Phrase {
 	var keys []string
-	groups := map[string][]level{}
+	groups := map[string][][]Step{} // chain of entities -> parallel steps per level
 	for _, p := range o.Paths {
 		var ids []string
 		for _, st := range p.Steps {
@@ -267,30 +292,30 @@ func (ans *Answer) OwnerPaths(o *Owner) []string {
 		g, seen := groups[k]
 		if !seen {
 			keys = append(keys, k)
-			g = make([]level, len(p.Steps))
+			g = make([][]Step, len(p.Steps))
 		}
 		for i, st := range p.Steps {
-			if !slices.ContainsFunc(g[i].steps, func(x Step) bool { return x.Statement == st.Statement }) {
-				g[i].steps = append(g[i].steps, st)
+			if !slices.ContainsFunc(g[i], func(x Step) bool { return x.Statement == st.Statement }) {
+				g[i] = append(g[i], st)
 			}
 		}
 		groups[k] = g
 	}
-	out := make([]string, 0, len(keys))
+	out := make([][]Phrase, 0, len(keys))
 	for _, k := range keys {
 		g := groups[k]
-		parts := make([]string, 0, len(g))
+		line := make([]Phrase, 0, len(g))
 		for i := len(g) - 1; i >= 0; i-- {
-			parts = append(parts, ans.holdingText(g[i].steps))
+			line = append(line, ans.holding(g[i]))
 		}
-		out = append(out, strings.Join(parts, "; "))
+		out = append(out, line)
 	}
 	return out
 }
 
-// holdingText renders parallel upward steps between the same two
-// entities, upper first: "A owns 30% of and controls B [1,2]".
-func (ans *Answer) holdingText(steps []Step) string {
+// holding renders parallel upward steps between the same two entities,
+// upper first: "A owns 30% of and controls B".
+func (ans *Answer) holding(steps []Step) Phrase {
 	up, down := steps[0].parent(), steps[0].From
 	if up == down {
 		down = steps[0].To
@@ -318,31 +343,40 @@ func (ans *Answer) holdingText(steps []Step) string {
 		if u := UnconfirmedText(st.Unconfirmed, st.LastEvidence); u != "" && !slices.Contains(flags, u) {
 			flags = append(flags, u)
 		}
-		for _, n := range ans.Statements[st.Statement].Sources {
-			if !slices.Contains(srcs, n) {
-				srcs = append(srcs, n)
-			}
+		srcs = addInts(srcs, ans.Statements[st.Statement].Sources)
+	}
+	text := ans.Name(up) + " " + strings.Join(verbs, " and ") + " " + ans.Name(down)
+	if len(flags) > 0 {
+		text += " (" + strings.Join(flags, "; ") + ")"
+	}
+	return Phrase{Text: text, Sources: srcs}
+}
+
+// addInts adds the numbers of b missing from a, keeping a sorted.
+func addInts(a, b []int) []int {
+	for _, n := range b {
+		if !slices.Contains(a, n) {
+			a = append(a, n)
 		}
 	}
-	slices.Sort(srcs)
-	s := ans.Name(up) + " " + strings.Join(verbs, " and ") + " " + ans.Name(down)
-	if len(flags) > 0 {
-		s += " (" + strings.Join(flags, "; ") + ")"
-	}
-	return s + sourceMarks(srcs)
+	slices.Sort(a)
+	return a
 }
 
 // ChainText renders a path in its own order (from the subject out to a
 // jurisdiction, for an exposure or a reach), one sentence per step with
 // its source marks, leaving out the synthetic "reaches" step.
-func (ans *Answer) ChainText(steps []Step) string {
-	var parts []string
+func (ans *Answer) ChainText(steps []Step) string { return joinPhrases(ans.ChainPhrases(steps)) }
+
+// ChainPhrases is [Answer.ChainText] as phrases.
+func (ans *Answer) ChainPhrases(steps []Step) []Phrase {
+	var out []Phrase
 	for _, st := range steps {
 		if s := ans.StepText(st); s != "" {
-			parts = append(parts, s+sourceMarks(ans.Statements[st.Statement].Sources))
+			out = append(out, Phrase{Text: s, Sources: slices.Clone(ans.Statements[st.Statement].Sources)})
 		}
 	}
-	return strings.Join(parts, "; ")
+	return out
 }
 
 // LawReach is one law that reaches the subject, with every basis on

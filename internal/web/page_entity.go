@@ -84,8 +84,12 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	if atlas.HasWhois(e.Kind) {
 		if ans, err := s.join.WhoisEntity(e, e.ID, day); err == nil {
-			p.Chain = newChain(atlas.Place{}, ans)
+			p.Chain = newChain("e", atlas.Place{}, ans)
+			p.Chain.OnEntityPage = true
 			p.Sources = p.Chain.adoptSources(p.Sources)
+			if p.Chain.IsOrg {
+				p.Chain.addOperates(s.atlas, d, e, day)
+			}
 		}
 	}
 	return s.render(w, http.StatusOK, "entity", p)

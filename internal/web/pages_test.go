@@ -132,3 +132,77 @@ func TestRoutingTierPages(t *testing.T) {
 	j := get(t, s, "/v1/ip/81.0.3.4?as_of=2020-06-01", http.StatusOK)
 	wantContains(t, j.body, `"routing":{"prefix":"81.0.0.0/16","asn":65552,"as_name":"Euro Net B.V.","country":"NL"`, `"credits":["Routing data:`)
 }
+
+// chainSection returns the part of a page from its chain to its
+// sources, so that assertions do not see the facts list or the graph.
+func chainSection(t *testing.T, body string) string {
+	t.Helper()
+	i := strings.Index(body, `<ol class="chain"`)
+	if i < 0 {
+		t.Fatalf("page has no chain:\n%s", body)
+	}
+	j := strings.Index(body[i:], "</ol>\n</section>")
+	if j < 0 {
+		j = len(body) - i
+	}
+	return body[i : i+j]
+}
+
+// TestChainReadsInWords checks the answer page's chain: each law once
+// with every basis it reaches on, shares in words, "ultimate owner" only
+// at the true top of a chain.
+func TestChainReadsInWords(t *testing.T) {
+	s := newTestServer(t, true)
+	c := chainSection(t, get(t, s, "/ip/52.80.0.1?as_of=2020-06-01", http.StatusOK).body)
+	if n := strings.Count(c, `href="/entity/law/cn-nil?`); n != 1 {
+		t.Errorf("the National Intelligence Law is shown %d times, want once", n)
+	}
+	if n := strings.Count(c, `<a href="/entity/jurisdiction/cn?`); n != 1 {
+		t.Errorf("China is shown %d times as a jurisdiction, want once", n)
+	}
+	wantContains(t, c, "in force since 2017-06-28", `>located there</a>`, `>incorporated there</a>`,
+		"<strong>located there</strong>: <bdi>AWS China (Beijing) is located in China</bdi>",
+		"<strong>incorporated there</strong>: <bdi>Beijing Sinnet Technology Co., Ltd. operates AWS China (Beijing)</bdi>",
+		"owns 30%", "ultimate owner; owns 15-24% in effect", "owns 50-80% of")
+	if n := strings.Count(c, "ultimate owner"); n != 1 {
+		t.Errorf(`"ultimate owner" appears %d times, want once (the person at the top)`, n)
+	}
+	wantNotContains(t, c, "path(s)", "effective unknown", "unknown share", "reaches it as located there</span>")
+	// Amazon.com, Inc. has no owner in the fixture but is neither a person,
+	// a state body nor listed: not an ultimate owner.
+	old := chainSection(t, get(t, s, "/ip/52.80.0.1?as_of=2015-06-01", http.StatusOK).body)
+	wantContains(t, old, "Amazon.com, Inc.", "controlling; share not published; its own owners are not recorded",
+		"Amazon.com, Inc. is the parent company of Amazon Web Services, Inc.", "controlled from there")
+	wantNotContains(t, old, "ultimate owner")
+}
+
+// TestChainSlotsByKind: a company shows what it operates, its owners,
+// people and reach, and no operator; a region shows its operator.
+func TestChainSlotsByKind(t *testing.T) {
+	s := newTestServer(t, true)
+	org := chainSection(t, get(t, s, "/entity/org/sinnet?as_of=2020-06-01", http.StatusOK).body)
+	wantContains(t, org, `data-step="operates"`, "What it operates", "AWS China (Beijing)", "region; operates it since 2016-09",
+		`data-step="owners"`, `data-step="people"`, `data-step="reach"`)
+	wantNotContains(t, org, `data-step="operator"`, "Operator", `data-step="subject"`)
+	region := chainSection(t, get(t, s, "/entity/region/aws/cn-north-1?as_of=2020-06-01", http.StatusOK).body)
+	wantContains(t, region, `data-step="subject"`, `data-step="operator"`, "operates AWS China (Beijing) since 2016-09")
+	wantNotContains(t, region, `data-step="operates"`)
+}
+
+// TestChainNewAnswerFields shows a region before its launch, and after
+// it its operator's technology licensor, a known gap and an unconfirmed
+// stake.
+func TestChainNewAnswerFields(t *testing.T) {
+	s := newTestServer(t, true)
+	before := chainSection(t, get(t, s, "/entity/region/aws/cn-northwest-1?as_of=2017-06-01", http.StatusOK).body)
+	wantContains(t, before, "<strong>not yet launched</strong> (launches 2017-12-11)", `data-step="not-launched"`)
+	wantNotContains(t, before, `data-step="operator"`, `data-step="reach"`)
+	after := chainSection(t, get(t, s, "/entity/region/aws/cn-northwest-1?as_of=2022-06-01", http.StatusOK).body)
+	wantContains(t, after, "launched 2017-12-11", "Runs technology licensed from", "Amazon Web Services, Inc.",
+		"licenses its technology to Ningxia Western Cloud Data Technology Co., Ltd. since 2017-12",
+		`data-step="gaps"`, "controlling shareholder not found in public sources as of 2026-11-30",
+		"The operator&#39;s site names no controlling shareholder.",
+		"owns 5%; its own owners are not recorded; unconfirmed",
+		"(unconfirmed: newest evidence 2018-03-01)")
+	wantNotContains(t, after, "not yet launched")
+}
