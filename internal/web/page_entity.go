@@ -64,8 +64,8 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p := entityPage{pageBase: s.base(e.Name, ""), Entity: e, AsOf: atlas.DateOf(day).String(),
-		Sources: d.Sources, Graph: s.newGraph(e, day)}
+	p := entityPage{pageBase: s.base(e.Name, ""), Entity: e, AsOf: atlas.DateOf(day).String(), Sources: d.Sources,
+		Graph: s.newGraph(e, day, func(id string) []int { return d.Statements[id].Sources })}
 	for _, g := range d.Groups {
 		fg := factGroup{Heading: groupHeading(g)}
 		for _, id := range g.Statements {

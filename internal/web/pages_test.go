@@ -59,7 +59,7 @@ func TestPagesRender(t *testing.T) {
 		want   []string
 	}{
 		{"/", 200, []string{"Who's behind the clouds?", `<label for="q">`, "Alpha Research"}},
-		{"/market", 200, []string{`<svg viewBox="0 0 640 300"`, "Alpha Research", "Beta Data", `id="foreign"`, "Ningxia"}},
+		{"/market", 200, []string{`class="chart-svg"`, "Alpha Research", "Beta Data", `id="foreign"`, "Ningxia"}},
 		{"/entity/region/aws/cn-north-1", 200, []string{"AWS China (Beijing)", "Timeline", "<svg"}},
 		{"/entity/Sinnet", 303, nil},
 		{"/search?q=52.80.0.1", 303, nil},
@@ -205,4 +205,71 @@ func TestChainNewAnswerFields(t *testing.T) {
 		"owns 5%; its own owners are not recorded; unconfirmed",
 		"(unconfirmed: newest evidence 2018-03-01)")
 	wantNotContains(t, after, "not yet launched")
+}
+
+// TestMarketPage: a series over three periods or more is a chart, one
+// over fewer a small table; captions say what is measured; a market's
+// total size is drawn as one area on a US$ axis.
+func TestMarketPage(t *testing.T) {
+	s := newTestServer(t, true)
+	body := get(t, s, "/market", http.StatusOK).body
+	figure := func(id string) string {
+		at := strings.Index(body, `id="chart-`+id+`"`)
+		if at < 0 {
+			t.Fatalf("no figure for series %s", id)
+		}
+		start := strings.LastIndex(body[:at], "<figure")
+		return body[start : at+strings.Index(body[at:], "</figure>")]
+	}
+	gamma := figure("gamma-global-share")
+	wantContains(t, gamma, `class="chart-svg"`, "<strong>Gamma Analytics</strong>: share of the global market, yearly, 2018 to 2021.",
+		"Public cloud services.", "Figures as a table")
+	alpha := figure("alpha-global-share")
+	wantContains(t, alpha, `chart-table`, "Too few periods for a chart", "<th scope=\"col\">2020-Q2</th>", "<td>31%</td>")
+	wantNotContains(t, alpha, "<svg ", "<td>33%</td>") // the restated figure, not the first
+	size := figure("alpha-global-size")
+	wantContains(t, size, "size of the whole global market, US$ billions, quarterly, 2020-Q1 to 2020-Q3",
+		"<polygon ", ">$40bn</text>", "Whole market", "<td>$30.5bn</td>")
+	wantNotContains(t, body, "market share</span>", ". market share")
+}
+
+// TestHomeLeads: the "who leads" sentences come from atlas.Leads, one
+// per market and firm, latest period first.
+func TestHomeLeads(t *testing.T) {
+	s := newTestServer(t, true)
+	body := get(t, s, "/", http.StatusOK).body
+	var got []string
+	for _, line := range strings.Split(body, "<li>") {
+		if i := strings.Index(line, "</strong> leads the "); i >= 0 {
+			got = append(got, stripTags(line[i:]))
+		}
+	}
+	want := []string{
+		" leads the global market with 36% in 2021, says Gamma Analytics.",
+		" leads the China market with 7% in 2020, says Beta Data.",
+		" leads the global market with 31% in 2020-Q2, says Alpha Research.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("leads:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// stripTags removes markup from a fragment and cuts it at its end tag.
+func stripTags(s string) string {
+	if i := strings.Index(s, "</li>"); i >= 0 {
+		s = s[:i]
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
