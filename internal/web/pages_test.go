@@ -273,3 +273,33 @@ func stripTags(s string) string {
 	}
 	return b.String()
 }
+
+// TestAPIPage: the API reference is rendered on the server from the
+// OpenAPI document, links the raw JSON, and is what the header's API
+// link opens.
+func TestAPIPage(t *testing.T) {
+	s := newTestServer(t, false)
+	body := get(t, s, "/api", http.StatusOK).body
+	doc, err := buildAPIPage(openAPIYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Operations) < 10 || len(doc.Schemas) < 5 {
+		t.Fatalf("the page lists %d operations and %d schemas", len(doc.Operations), len(doc.Schemas))
+	}
+	for _, op := range doc.Operations {
+		wantContains(t, body, `<span class="method">`+op.Method+`</span> <code>`+op.Path+`</code>`)
+	}
+	for _, sc := range doc.Schemas {
+		wantContains(t, body, `<h3 id="schema-`+sc.Name+`">`)
+	}
+	wantContains(t, body, `<a href="/v1/openapi.json">OpenAPI document</a>`, `<a href="/api" aria-current="page">API</a>`,
+		`<code>as_of</code>`, `<a href="#schema-IPAnswer">IPAnswer</a>`, "array of", "one of json, jsonl, csv")
+	wantNotContains(t, body, "<script")
+	// Every page's header links the reference, not the raw JSON.
+	wantContains(t, get(t, s, "/", http.StatusOK).body, `<a href="/api">API</a>`)
+	// The first operation keeps the document's order.
+	if doc.Operations[0].Path != "/v1/ip/{ip}" {
+		t.Errorf("first operation %s, want /v1/ip/{ip} as in openapi.yaml", doc.Operations[0].Path)
+	}
+}
