@@ -95,13 +95,34 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 	return s.render(w, http.StatusOK, "entity", p)
 }
 
-// groupHeading names a fact group from the entity's side.
+// groupHeading names a fact group from the entity's side: "owned by"
+// for the owns statements whose object it is, "owns" for its own.
 func groupHeading(g atlas.FactGroup) string {
 	if g.Direction == "in" {
-		return "is the object of: " + g.Predicate
+		if h, ok := inHeadings[g.Predicate]; ok {
+			return h
+		}
+		return "is the object of: " + strings.ReplaceAll(g.Predicate, "_", " ")
 	}
-	return g.Predicate
+	if h, ok := outHeadings[g.Predicate]; ok {
+		return h
+	}
+	return strings.ReplaceAll(g.Predicate, "_", " ")
 }
+
+// inHeadings and outHeadings name the fact groups in words.
+var (
+	inHeadings = map[string]string{"operates": "Operated by", "owns": "Owned by", "controls": "Controlled by",
+		"officer": "Officers", "subsidiary_of": "Subsidiaries", "brand_of": "Brands it runs", "holds_asn": "Held by",
+		"licenses_technology_to": "Runs technology licensed from", "located_in": "Located there",
+		"incorporated_in": "Incorporated there", "region_of": "Regions", "partition_of": "Partitions",
+		"joint_venture": "Joint ventures", "founded": "Founded by"}
+	outHeadings = map[string]string{"operates": "Operates", "owns": "Owns", "controls": "Controls",
+		"officer": "Officer of", "subsidiary_of": "Subsidiary of", "brand_of": "Brand of", "holds_asn": "Holds",
+		"licenses_technology_to": "Licenses its technology to", "located_in": "Located in",
+		"incorporated_in": "Incorporated in", "region_of": "Region of", "partition_of": "Partition of",
+		"joint_venture": "Joint venture of", "founded": "Founded"}
+)
 
 // factView describes statement id as seen from entity self at day.
 func (s *Server) factView(d *entityResponse, id, self string, day time.Time) factView {
