@@ -192,9 +192,10 @@ func (ans *Answer) StepText(st Step) string {
 
 // OwnerText sums up an owner in words: "ultimate owner, controlling;
 // owns 25-34% in effect, through 2 paths", "controlling; share not
-// published", "owns at least 30% in effect; the share on 1 other path is
-// not published", with "its own owners are not recorded" and
-// "unconfirmed" when they apply.
+// published", "ultimate owner, indirect; effective share not published",
+// "owns at least 30% in effect; the share on 1 other path is not
+// published", with "its own owners are not recorded" and "unconfirmed"
+// when they apply.
 func OwnerText(o *Owner) string {
 	var role []string
 	if o.Ultimate {
@@ -202,6 +203,9 @@ func OwnerText(o *Owner) string {
 	}
 	if o.Controlling {
 		role = append(role, "controlling")
+	}
+	if o.Depth > 1 && !o.Share.Known {
+		role = append(role, "indirect")
 	}
 	parts := []string{}
 	if len(role) > 0 {
@@ -222,7 +226,7 @@ func shareText(o *Owner) string {
 	direct := len(o.Paths) == 1 && o.Depth == 1
 	switch {
 	case !o.Share.Known && o.Depth > 1:
-		return "indirect owner; effective share not published"
+		return "effective share not published"
 	case !o.Share.Known:
 		return "share not published"
 	case o.Share.Min >= 100 && o.Depth == 1:

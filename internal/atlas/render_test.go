@@ -68,7 +68,7 @@ func TestOwnerText(t *testing.T) {
 			"ultimate owner; owns 25-34% in effect, through 2 paths"},
 		{"unknown", Owner{Depth: 1, UnknownPaths: 1, Paths: one, Controlling: true}, "controlling; share not published"},
 		{"unknown indirect", Owner{Depth: 3, UnknownPaths: 1, Paths: one, Ultimate: true},
-			"ultimate owner; indirect owner; effective share not published"},
+			"ultimate owner, indirect; effective share not published"},
 		{"whole, and a parallel statement", Owner{Depth: 1, Share: exact(100), UnknownPaths: 1, Paths: two}, "owns 100%"},
 		{"lower bound", Owner{Depth: 1, Share: exact(30), UnknownPaths: 2, Paths: []Path{{}, {}, {}}},
 			"owns at least 30% in effect; the share on 2 other paths is not published"},

@@ -29,11 +29,17 @@ type phrase struct {
 }
 
 // ownerView is an owner with its summary in words (node.Detail) and
-// its paths, each read from the top down.
+// its paths, each read from the top down, shortest first.
 type ownerView struct {
 	node
 	Paths [][]phrase
 }
+
+// FirstPath is the shortest path; MorePaths the others.
+func (o ownerView) FirstPath() []phrase { return o.Paths[0] }
+
+// MorePaths are the paths after the shortest.
+func (o ownerView) MorePaths() [][]phrase { return o.Paths[1:] }
 
 // ownersView is the owners of one organisation.
 type ownersView struct {
@@ -196,6 +202,8 @@ func (c *chain) owners(ans *atlas.Answer) {
 			for _, line := range ans.OwnerPhrases(o) {
 				v.Paths = append(v.Paths, phrases(line))
 			}
+			// The shortest path first; the page folds the others.
+			slices.SortStableFunc(v.Paths, func(a, b []phrase) int { return len(a) - len(b) })
 			for _, p := range o.Paths {
 				for _, st := range p.Steps {
 					v.Disputed = v.Disputed || st.Disputed

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
 
 // hostile are the raw fragments of the fixture's hostile names that
@@ -301,5 +303,28 @@ func TestAPIPage(t *testing.T) {
 	// The first operation keeps the document's order.
 	if doc.Operations[0].Path != "/v1/ip/{ip}" {
 		t.Errorf("first operation %s, want /v1/ip/{ip} as in openapi.yaml", doc.Operations[0].Path)
+	}
+}
+
+// TestChainFoldsLongerPaths: an owner reached on several paths shows the
+// shortest, the others folded away.
+func TestChainFoldsLongerPaths(t *testing.T) {
+	ans := &atlas.Answer{Subject: "org/op", AsOf: "2020-01-01",
+		Entities: map[string]atlas.EntityRef{"org/op": {Kind: "organisation", Name: "Op"},
+			"org/mid": {Kind: "organisation", Name: "Mid"}, "person/top": {Kind: "person", Name: "Top"}},
+		Statements: map[string]atlas.StatementRef{"s1": {Sources: []int{1}}, "s2": {Sources: []int{2}}, "s3": {Sources: []int{3}}},
+		Ownership: []*atlas.Ownership{{Of: "org/op", Owners: []*atlas.Owner{{ID: "person/top", Depth: 1, Ultimate: true,
+			Paths: []atlas.Path{
+				{Steps: []atlas.Step{{From: "org/mid", Predicate: "controls", To: "org/op", Statement: "s1"},
+					{From: "person/top", Predicate: "controls", To: "org/mid", Statement: "s2"}}},
+				{Steps: []atlas.Step{{From: "person/top", Predicate: "controls", To: "org/op", Statement: "s3"}}},
+			}}}}}}
+	c := newChain("t", atlas.Place{}, ans)
+	o := c.Ownership[0].Owners[0]
+	if got := o.FirstPath(); len(got) != 1 || got[0].Text != "Top controls Op" {
+		t.Errorf("first path %+v, want the direct one", got)
+	}
+	if more := o.MorePaths(); len(more) != 1 || len(more[0]) != 2 {
+		t.Errorf("more paths %+v, want the path through Mid", more)
 	}
 }
