@@ -269,6 +269,14 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("x-axis labels overlap or run out of a chart (per chart: %s)", bad)
 	}
 
+	// An address only the routing tier answers, and an AS's page; a
+	// host name (this server resolves none); the digests.
+	visit(t, ctx, ts.URL, "/ip/23.0.1.2", "answer-routing", axeSrc, shots)
+	visit(t, ctx, ts.URL, "/as/20940", "as", axeSrc, shots)
+	visit(t, ctx, ts.URL, "/host/www.example.com", "host", axeSrc, shots)
+	visit(t, ctx, ts.URL, "/roundup", "roundups", axeSrc, shots)
+	visit(t, ctx, ts.URL, "/reading-list", "reading-lists", axeSrc, shots)
+
 	// The search page and the error page.
 	visit(t, ctx, ts.URL, "/search?q=ning", "search", axeSrc, shots)
 	visit(t, ctx, ts.URL, "/nowhere", "error", axeSrc, shots)
