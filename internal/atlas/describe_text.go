@@ -64,8 +64,10 @@ func writeEntityHeader(w *bufio.Writer, e *Entity) {
 		}
 	}
 	if e.Kind == KindLaw {
-		fmt.Fprintf(w, "; jurisdiction %s; reaches by %s; in force %s..%s", e.Jurisdiction,
-			strings.Join(e.Reach, ", "), e.InForce.From, e.InForce.To)
+		fmt.Fprintf(w, "; jurisdiction %s; reaches what is %s", e.Jurisdiction, basesText(e.Reach))
+		if in := InForceText(e.InForce.String()); in != "" {
+			fmt.Fprintf(w, "; %s", in)
+		}
 	}
 	fmt.Fprintln(w)
 	if len(e.Aliases) > 0 {
@@ -106,4 +108,14 @@ func writeSources(w *bufio.Writer, srcs []SourceRef) {
 	for _, s := range srcs {
 		fmt.Fprintf(w, "  [%d] %s, %s, %s\n", s.N, s.Publisher, s.Published, s.URL)
 	}
+}
+
+// basesText renders a law's reach bases in words: "located there or
+// incorporated there".
+func basesText(bases []string) string {
+	words := make([]string, len(bases))
+	for i, b := range bases {
+		words[i] = BasisText(b)
+	}
+	return strings.Join(words, " or ")
 }

@@ -10,8 +10,8 @@ func TestWhoisRegionCode(t *testing.T) {
 	for _, tt := range []struct {
 		asOf, want string
 	}{
-		{"2015-06-01", "Amazon Web Services, Inc. (org/aws-inc) operates region/aws/cn-north-1"},
-		{"2020-06", "Beijing Sinnet Technology Co., Ltd. 北京光环新网科技股份有限公司 (org/sinnet) operates region/aws/cn-north-1"},
+		{"2015-06-01", "Amazon Web Services, Inc. (org/aws-inc) operates AWS China (Beijing) (region/aws/cn-north-1)"},
+		{"2020-06", "Beijing Sinnet Technology Co., Ltd. 北京光环新网科技股份有限公司 (org/sinnet) operates AWS China (Beijing) (region/aws/cn-north-1)"},
 	} {
 		code, out, errs := runAtlasCLI(t, "whois", "cn-north-1", "--atlas-dir", fixtureAtlas, "--as-of", tt.asOf)
 		if code != 0 {
@@ -84,7 +84,7 @@ func TestWhoisAddress(t *testing.T) {
 	}
 	code, out, errs = runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "47.74.0.1")
 	if code != 0 || !strings.Contains(out, "== 47.74.0.1: 47.74.0.0/15 (feed china-asn") ||
-		!strings.Contains(out, "Alibaba Group Holding Ltd. (org/alibaba-group) runs the brand provider/alibaba") {
+		!strings.Contains(out, "Alibaba Group Holding Ltd. (org/alibaba-group) runs the brand Alibaba Cloud 阿里云 (provider/alibaba)") {
 		t.Errorf("alibaba: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = runAtlasCLI(t, "whois", "--data-dir", dir, "--atlas-dir", fixtureAtlas, "--format", "json", "52.80.0.1")

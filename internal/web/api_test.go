@@ -2,10 +2,16 @@ package web
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
 )
@@ -130,10 +136,57 @@ func TestMetrics(t *testing.T) {
 	get(t, s, "/v1/ip/bogus", 400)
 	r := get(t, s, "/metrics", 200)
 	wantContains(t, r.body,
-		`cloudatlas_http_requests_total{route="GET /v1/ip/{ip...}",method="GET",code="200"} 1`,
-		`cloudatlas_http_requests_total{route="GET /v1/ip/{ip...}",method="GET",code="400"} 1`,
+		`cloudatlas_http_requests_total{code="200",method="GET",route="GET /v1/ip/{ip...}"} 1`,
+		`cloudatlas_http_requests_total{code="400",method="GET",route="GET /v1/ip/{ip...}"} 1`,
 		`cloudatlas_http_request_duration_seconds_count{route="GET /v1/ip/{ip...}"} 2`,
 		"cloudatlas_ranges_loaded 1")
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Errorf("Content-Type %q, want the text exposition format", ct)
+	}
+	// The body parses as the exposition format, with the names, types and
+	// buckets the dashboards expect.
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("the exposition does not parse: %v\n%s", err, r.body)
+	}
+	want := map[string]dto.MetricType{
+		"cloudatlas_http_requests_total":           dto.MetricType_COUNTER,
+		"cloudatlas_http_request_duration_seconds": dto.MetricType_HISTOGRAM,
+		"cloudatlas_ranges_loaded":                 dto.MetricType_GAUGE,
+		"cloudatlas_ranges_records":                dto.MetricType_GAUGE,
+		"cloudatlas_ranges_prefixes":               dto.MetricType_GAUGE,
+		"cloudatlas_ranges_snapshots":              dto.MetricType_GAUGE,
+		"cloudatlas_atlas_entities":                dto.MetricType_GAUGE,
+		"cloudatlas_atlas_statements":              dto.MetricType_GAUGE,
+		"cloudatlas_atlas_series_points":           dto.MetricType_GAUGE,
+	}
+	for name, typ := range want {
+		f := fams[name]
+		switch {
+		case f == nil:
+			t.Errorf("no metric %s", name)
+		case f.GetType() != typ:
+			t.Errorf("%s is a %v, want a %v", name, f.GetType(), typ)
+		case f.GetHelp() == "":
+			t.Errorf("%s has no help text", name)
+		}
+	}
+	for _, m := range fams["cloudatlas_http_request_duration_seconds"].GetMetric() {
+		var bounds []float64
+		for _, b := range m.GetHistogram().GetBucket() {
+			bounds = append(bounds, b.GetUpperBound())
+		}
+		if !slices.Equal(bounds, append(slices.Clone(durationBuckets), math.Inf(1))) {
+			t.Fatalf("the latency histogram's buckets are %v, want %v and +Inf", bounds, durationBuckets)
+		}
+	}
+	if v := fams["cloudatlas_ranges_records"].GetMetric()[0].GetGauge().GetValue(); v != float64(s.state.Load().Records) || v == 0 {
+		t.Errorf("cloudatlas_ranges_records = %v, want %d", v, s.state.Load().Records)
+	}
+	// Two servers in one process keep their own counts.
+	other := newTestServer(t, false)
+	wantNotContains(t, get(t, other, "/metrics", 200).body, `cloudatlas_http_requests_total{code="400",method="GET",route="GET /v1/ip/{ip...}"}`)
 }
 
 // TestAmbiguousIs409WithChoices: an ambiguous name is one typed error

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
@@ -58,11 +59,11 @@ func (s *Server) handleAnswerPage(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) fillAnswer(p *answerPage, res *answer.Result) {
 	p.Ranges = true
 	p.Matches = res.Matches[:min(len(res.Matches), maxShownMatches)]
-	for _, w := range res.Whois {
+	for i, w := range res.Whois {
 		if w.Err != nil {
 			continue
 		}
-		c := newChain(w.Place, w.Answer)
+		c := newChain(strconv.Itoa(i), w.Place, w.Answer)
 		p.Sources = c.adoptSources(p.Sources)
 		p.Chains = append(p.Chains, c)
 	}
@@ -71,7 +72,7 @@ func (s *Server) fillAnswer(p *answerPage, res *answer.Result) {
 		p.Routing = &routeView{Prefix: r.Prefix.String(), Holder: r.Holder, Country: r.Country, ASN: r.ASN,
 			Version: w.Found.Source.UpstreamID, Snapshot: w.Found.Source.SnapshotID}
 		if w.Err == nil {
-			p.Routing.Chain = newChain(atlas.Place{}, w.Answer)
+			p.Routing.Chain = newChain("r", atlas.Place{}, w.Answer)
 			p.Sources = p.Routing.Chain.adoptSources(p.Sources)
 		}
 	}

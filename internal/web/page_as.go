@@ -112,7 +112,7 @@ func (s *Server) handleASPage(w http.ResponseWriter, r *http.Request) error {
 	ans, err := s.atlas.WhoisASN(asn, day)
 	switch {
 	case err == nil:
-		p.Chain = newChain(atlas.Place{}, ans)
+		p.Chain = newChain("as", atlas.Place{}, ans)
 		p.Sources = p.Chain.adoptSources(p.Sources)
 	case !errors.Is(err, atlas.ErrNotFound):
 		return err

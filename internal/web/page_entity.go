@@ -64,8 +64,8 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p := entityPage{pageBase: s.base(e.Name, ""), Entity: e, AsOf: atlas.DateOf(day).String(),
-		Sources: d.Sources, Graph: s.newGraph(e, day)}
+	p := entityPage{pageBase: s.base(e.Name, ""), Entity: e, AsOf: atlas.DateOf(day).String(), Sources: d.Sources,
+		Graph: s.newGraph(e, day, func(id string) []int { return d.Statements[id].Sources })}
 	for _, g := range d.Groups {
 		fg := factGroup{Heading: groupHeading(g)}
 		for _, id := range g.Statements {
@@ -84,20 +84,45 @@ func (s *Server) handleEntityPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	if atlas.HasWhois(e.Kind) {
 		if ans, err := s.join.WhoisEntity(e, e.ID, day); err == nil {
-			p.Chain = newChain(atlas.Place{}, ans)
+			p.Chain = newChain("e", atlas.Place{}, ans)
+			p.Chain.OnEntityPage = true
 			p.Sources = p.Chain.adoptSources(p.Sources)
+			if p.Chain.IsOrg {
+				p.Chain.addOperates(s.atlas, d, e, day)
+			}
 		}
 	}
 	return s.render(w, http.StatusOK, "entity", p)
 }
 
-// groupHeading names a fact group from the entity's side.
+// groupHeading names a fact group from the entity's side: "owned by"
+// for the owns statements whose object it is, "owns" for its own.
 func groupHeading(g atlas.FactGroup) string {
 	if g.Direction == "in" {
-		return "is the object of: " + g.Predicate
+		if h, ok := inHeadings[g.Predicate]; ok {
+			return h
+		}
+		return "is the object of: " + strings.ReplaceAll(g.Predicate, "_", " ")
 	}
-	return g.Predicate
+	if h, ok := outHeadings[g.Predicate]; ok {
+		return h
+	}
+	return strings.ReplaceAll(g.Predicate, "_", " ")
 }
+
+// inHeadings and outHeadings name the fact groups in words.
+var (
+	inHeadings = map[string]string{"operates": "Operated by", "owns": "Owned by", "controls": "Controlled by",
+		"officer": "Officers", "subsidiary_of": "Subsidiaries", "brand_of": "Brands it runs", "holds_asn": "Held by",
+		"licenses_technology_to": "Runs technology licensed from", "located_in": "Located there",
+		"incorporated_in": "Incorporated there", "region_of": "Regions", "partition_of": "Partitions",
+		"joint_venture": "Joint ventures", "founded": "Founded by"}
+	outHeadings = map[string]string{"operates": "Operates", "owns": "Owns", "controls": "Controls",
+		"officer": "Officer of", "subsidiary_of": "Subsidiary of", "brand_of": "Brand of", "holds_asn": "Holds",
+		"licenses_technology_to": "Licenses its technology to", "located_in": "Located in",
+		"incorporated_in": "Incorporated in", "region_of": "Region of", "partition_of": "Partition of",
+		"joint_venture": "Joint venture of", "founded": "Founded"}
+)
 
 // factView describes statement id as seen from entity self at day.
 func (s *Server) factView(d *entityResponse, id, self string, day time.Time) factView {

@@ -18,9 +18,12 @@ type homePage struct {
 	Examples                                          []example
 }
 
-// leader is the biggest provider in the latest period of one series.
+// leader is one "who leads" sentence: the biggest provider of a market
+// in the latest period of one firm's series that measures the market's
+// leader (see [atlas.Atlas.Leads]).
 type leader struct {
 	Firm, Market, Period, Name, ID, Value string
+	Source                                atlas.Source
 }
 
 // example is a suggested search.
@@ -40,16 +43,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Entities, p.Statements, _, _ = s.atlas.Counts()
 	p.Records = s.state.Load().Records
-	for _, sr := range s.atlas.Series {
-		if sr.Measure != "share_pct" || len(sr.Points) == 0 {
-			continue
-		}
-		c := newChart(sr, s.atlas.DisplayName)
-		last := len(c.Periods) - 1
-		if len(c.Rows) > 0 && c.Rows[0].Values[last] != "" {
-			p.Leaders = append(p.Leaders, leader{Firm: sr.Firm, Market: sr.Market, Period: c.Periods[last],
-				Name: c.Rows[0].Name, ID: c.Rows[0].ID, Value: c.Rows[0].Values[last]})
-		}
+	for _, l := range s.atlas.Leads() {
+		p.Leaders = append(p.Leaders, leader{Firm: l.Firm, Market: marketName(l.Market), Period: l.Period,
+			Name: s.atlas.DisplayName(l.Entity), ID: l.Entity, Value: fmtValue(l.Value) + "%", Source: l.Source})
 	}
 	p.China = s.foreignInChina(day)
 	p.Examples = []example{{"52.80.0.1", ipURL("52.80.0.1", "")}, {"cn-north-1", "/search?q=cn-north-1"},

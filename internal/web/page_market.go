@@ -11,9 +11,9 @@ import (
 type marketPage struct {
 	pageBase
 	AsOf      string
-	Global    []*chart
-	China     []*chart
-	Other     []*chart
+	Global    []*marketChart
+	China     []*marketChart
+	Other     []*marketChart
 	Foreign   []chinaRow
 	ByCountry []countryRegions
 }
@@ -29,7 +29,7 @@ func (s *Server) handleMarketPage(w http.ResponseWriter, r *http.Request) error 
 		if len(sr.Points) == 0 {
 			continue
 		}
-		c := newChart(sr, s.atlas.DisplayName)
+		c := newMarketChart(sr, s.atlas.DisplayName)
 		switch sr.Market {
 		case "global":
 			p.Global = append(p.Global, c)

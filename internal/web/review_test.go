@@ -62,6 +62,6 @@ func TestMetricsMethodsBounded(t *testing.T) {
 		do(t, s, fmt.Sprintf("M%d", i), "/nowhere", "", "")
 	}
 	body := get(t, s, "/metrics", http.StatusOK).body
-	wantContains(t, body, `cloudatlas_http_requests_total{route="/",method="OTHER",code="404"} 50`)
+	wantContains(t, body, `cloudatlas_http_requests_total{code="404",method="OTHER",route="/"} 50`)
 	wantNotContains(t, body, `method="M1"`)
 }

@@ -35,6 +35,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /as/{asn}", s.page(s.handleASPage))
 	handle("GET /host/{name}", s.page(s.handleHostPage))
 	handle("GET /market", s.page(s.handleMarketPage))
+	handle("GET /api", s.page(s.handleAPIPage))
 	handle("GET /bulk", s.page(s.handleBulkPage))
 	handle("POST /bulk", s.page(s.handleBulkSubmit))
 	s.routeDigests(handle) // roundups, reading lists, feeds, subscriptions

@@ -1,231 +1,226 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"html/template"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/chart"
 )
 
 // palette is the line colours, chosen for contrast on white and for
 // telling apart with common colour-vision deficiencies.
 var palette = []string{"#0b5cad", "#c4480c", "#1b7f3b", "#8a2be2", "#b8860b", "#c2185b", "#00838f", "#5d4037", "#455a64", "#6b8e23"}
 
-// Chart geometry, in SVG user units.
-const (
-	chartW, chartH            = 640, 300
-	chartLeft, chartRight     = 48, 16
-	chartTop, chartBottom     = 16, 40
-	chartPlotW, chartPlotH    = chartW - chartLeft - chartRight, chartH - chartTop - chartBottom
-	maxChartLines, maxXLabels = 10, 8
-)
+// totalColour draws a market's total size.
+const totalColour = "#455a64"
 
-// chart is one analyst firm's series drawn as a line chart: one line per
-// entity over the periods. Series are never mixed in one chart.
-type chart struct {
-	ID, Firm, Market, Measure, Definition, Unit string
-	MeasureText                                 string
-	Title, Desc                                 string
-	W, H                                        int
-	Left, Top, PlotW, PlotH                     int
-	XLabels                                     []chartLabel
-	YTicks                                      []chartLabel
-	Lines                                       []chartLine
-	Periods                                     []string
-	Rows                                        []chartRow // the figures as a table
+// maxChartLines bounds the lines of one chart; the table lists them all.
+const maxChartLines = 10
+
+// marketChart is one analyst firm's series: a line chart when it spans
+// enough periods (see [chart.Drawable]), else only its small table.
+// Series are never mixed in one chart.
+type marketChart struct {
+	ID, Firm, Market string
+	Title            string   // the chart's accessible name
+	Caption          string   // what is measured, over which periods
+	Definition       string   // the firm's definition of the market
+	Notes            []string // the series' remarks after its definition
+	SVG              template.HTML
+	Legend           []legendItem
+	Periods          []string
+	Rows             []chartRow // the figures as a table
 }
 
-type chartLabel struct {
-	X, Y   float64
-	Text   string
-	Anchor string // SVG text-anchor
-}
-
-type chartLine struct {
+// legendItem is one line of a chart; ID is "" for a market's total.
+type legendItem struct {
 	ID, Name, Color string
-	Points          string // SVG polyline points
-	Dots            []chartDot
 }
 
-type chartDot struct {
-	X, Y  float64
-	Label string
-}
-
-// chartRow is one entity's figures by period, for the table under the
-// chart.
+// chartRow is one entity's figures by period.
 type chartRow struct {
 	ID, Name string
-	Color    string
 	Values   []string // one per period; "" when absent
 }
 
 // figures is a series reduced to the latest vintage of each (period,
-// entity) figure.
+// entity) figure, entities biggest in the last period first.
 type figures struct {
 	latest   map[[2]string]atlas.Point
-	periods  []string // sorted
-	entities []string // biggest in the last period first, at most maxChartLines
-	top      float64  // the value axis' upper end
+	periods  []string
+	entities []string
 }
 
 // latestFigures keeps, for a figure restated later (a point with a later
 // vintage), the latest vintage.
 func latestFigures(sr *atlas.Series) *figures {
 	fg := &figures{latest: map[[2]string]atlas.Point{}}
-	periodSet := map[string]bool{}
 	for _, p := range sr.Points {
 		k := [2]string{p.Period, p.Entity}
 		if old, ok := fg.latest[k]; !ok || old.Vintage.Start().Before(p.Vintage.Start()) {
 			fg.latest[k] = p
 		}
-		if !periodSet[p.Period] {
-			periodSet[p.Period] = true
+		if !slices.Contains(fg.periods, p.Period) {
 			fg.periods = append(fg.periods, p.Period)
 		}
 		if !slices.Contains(fg.entities, p.Entity) {
 			fg.entities = append(fg.entities, p.Entity)
 		}
 	}
-	slices.Sort(fg.periods)
-	// Biggest in the latest period first, so the legend reads as a ranking.
-	last := fg.periods[len(fg.periods)-1]
-	slices.SortStableFunc(fg.entities, func(a, b string) int {
-		return cmp.Compare(fg.latest[[2]string{last, b}].Value, fg.latest[[2]string{last, a}].Value)
-	})
-	if len(fg.entities) > maxChartLines {
-		fg.entities = fg.entities[:maxChartLines]
+	slices.Sort(fg.periods) // one granularity per series: text order is time order
+	if len(fg.periods) > 0 {
+		last := fg.periods[len(fg.periods)-1]
+		slices.SortStableFunc(fg.entities, func(a, b string) int {
+			return cmp.Compare(fg.latest[[2]string{last, b}].Value, fg.latest[[2]string{last, a}].Value)
+		})
 	}
-	maxV := 0.0
-	for _, p := range fg.latest {
-		maxV = max(maxV, p.Value)
-	}
-	fg.top = niceCeil(maxV)
 	return fg
 }
 
-// newChart lays out a series.
-func newChart(sr *atlas.Series, name func(string) string) *chart {
+// unitOf returns the prefix and suffix of a measure's values.
+func unitOf(measure string) (string, string) {
+	switch measure {
+	case atlas.MeasureShare:
+		return "", "%"
+	case "revenue_usd_bn", atlas.MeasureMarketSize:
+		return "$", "bn"
+	case "revenue_cny_bn":
+		return "¥", "bn"
+	}
+	return "", ""
+}
+
+// marketName renders a market key for a sentence.
+func marketName(m string) string {
+	switch m {
+	case "china":
+		return "China"
+	case "":
+		return "whole"
+	}
+	return m
+}
+
+// measureText says what a series measures: "share of the global market".
+func measureText(measure, market string) string {
+	m := marketName(market)
+	switch measure {
+	case atlas.MeasureShare:
+		return "share of the " + m + " market"
+	case "revenue_usd_bn":
+		return "revenue in the " + m + " market, US$ billions"
+	case "revenue_cny_bn":
+		return "revenue in the " + m + " market, CN¥ billions"
+	case atlas.MeasureMarketSize:
+		return "size of the whole " + m + " market, US$ billions"
+	}
+	return strings.ReplaceAll(measure, "_", " ") + ", " + m + " market"
+}
+
+// newMarketChart lays out a series; name gives an entity's display name.
+func newMarketChart(sr *atlas.Series, name func(string) string) *marketChart {
 	fg := latestFigures(sr)
-	periods, last := fg.periods, fg.periods[len(fg.periods)-1]
-	c := &chart{ID: sr.ID, Firm: sr.Firm, Market: sr.Market, Measure: sr.Measure, Definition: sr.Definition,
-		Unit: unitOf(sr.Measure), MeasureText: measureText(sr.Measure), W: chartW, H: chartH, Left: chartLeft, Top: chartTop,
-		PlotW: chartPlotW, PlotH: chartPlotH, Periods: periods}
-	c.Title = fmt.Sprintf("%s: %s, %s market (%s)", sr.Firm, measureText(sr.Measure), sr.Market, sr.Definition)
-	// Periods sit on a time axis, so a gap of two years looks like one.
-	first, span := periodOrdinal(periods[0]), periodOrdinal(last)-periodOrdinal(periods[0])
-	x := func(i int) float64 {
-		if span == 0 {
-			return chartLeft + chartPlotW/2
-		}
-		return chartLeft + float64(periodOrdinal(periods[i])-first)*chartPlotW/float64(span)
-	}
-	y := func(v float64) float64 { return chartTop + chartPlotH - v/fg.top*chartPlotH }
-	c.axes(fg, x, y)
+	prefix, suffix := unitOf(sr.Measure)
+	c := &marketChart{ID: "chart-" + sr.ID, Firm: sr.Firm, Market: sr.Market, Periods: fg.periods}
+	c.Definition, c.Notes = splitDefinition(sr.Definition)
+	c.Caption = measureText(sr.Measure, sr.Market) + ", " + cadence(fg.periods)
+	c.Title = sr.Firm + ": " + c.Caption
+	lc := &chart.LineChart{Title: c.Title, Prefix: prefix, Suffix: suffix, Periods: fg.periods,
+		Area: sr.Measure == atlas.MeasureMarketSize}
 	var desc []string
-	for li, e := range fg.entities {
-		ln, row := c.line(fg, e, name(e), palette[li%len(palette)], x, y)
-		c.Lines = append(c.Lines, ln)
+	last := ""
+	if n := len(fg.periods); n > 0 {
+		last = fg.periods[n-1]
+	}
+	for i, e := range fg.entities {
+		label, colour := name(e), palette[i%len(palette)]
+		if e == "" {
+			label, colour = "Whole market", totalColour
+		}
+		row := chartRow{ID: e, Name: label, Values: make([]string, len(fg.periods))}
+		ln := chart.Line{Name: label, Color: colour}
+		for j, per := range fg.periods {
+			p, ok := fg.latest[[2]string{per, e}]
+			if !ok {
+				ln.Values = append(ln.Values, math.NaN())
+				ln.Notes = append(ln.Notes, "")
+				continue
+			}
+			v := prefix + fmtValue(p.Value) + suffix
+			row.Values[j] = v
+			ln.Values = append(ln.Values, p.Value)
+			ln.Notes = append(ln.Notes, fmt.Sprintf("%s, %s: %s (%s, published %s)", label, per, v, p.Source.Publisher, p.Vintage))
+			if per == last {
+				desc = append(desc, label+" "+v)
+			}
+		}
 		c.Rows = append(c.Rows, row)
-		if v := row.Values[len(periods)-1]; v != "" {
-			desc = append(desc, ln.Name+" "+v)
+		if i < maxChartLines {
+			lc.Lines = append(lc.Lines, ln)
+			c.Legend = append(c.Legend, legendItem{ID: e, Name: label, Color: colour})
 		}
 	}
-	c.Desc = fmt.Sprintf("%d periods from %s to %s. In %s: %s.", len(periods), periods[0], last, last, strings.Join(desc, ", "))
+	if len(fg.periods) > 0 {
+		lc.Desc = fmt.Sprintf("%d periods from %s to %s. In %s: %s.", len(fg.periods), fg.periods[0], last, last, strings.Join(desc, ", "))
+	}
+	if chart.Drawable(len(fg.periods)) {
+		if l, err := lc.Layout(); err == nil {
+			var b bytes.Buffer
+			if err := l.WriteSVG(&b, c.ID); err == nil {
+				c.SVG = template.HTML(b.String()) // chart escapes every text it writes
+			}
+		}
+	}
 	return c
 }
 
-// axes labels the periods (every few, and the last) and the values.
-func (c *chart) axes(fg *figures, x func(int) float64, y func(float64) float64) {
-	periods := fg.periods
-	step := max(1, (len(periods)+maxXLabels-1)/maxXLabels)
-	end := len(periods) - 1
-	for i, p := range periods {
-		// Label every step-th period and the last; drop the one before
-		// the last when the two would collide.
-		if (i%step == 0 && end-i >= step) || i == end {
-			anchor := "middle"
-			switch {
-			case len(periods) > 1 && i == 0:
-				anchor = "start"
-			case len(periods) > 1 && i == end:
-				anchor = "end"
-			}
-			c.XLabels = append(c.XLabels, chartLabel{X: x(i), Y: chartTop + chartPlotH + 18, Text: p, Anchor: anchor})
+// cadence says how often and over which span: "quarterly, 2018-Q2 to
+// 2024-Q3", "yearly, 2019 to 2023", "2019 only".
+func cadence(periods []string) string {
+	switch len(periods) {
+	case 0:
+		return "no figures"
+	case 1:
+		return periods[0] + " only"
+	}
+	how := "yearly"
+	if len(periods[0]) == 7 {
+		how = "quarterly"
+	}
+	return fmt.Sprintf("%s, %s to %s", how, periods[0], periods[len(periods)-1])
+}
+
+// splitDefinition returns the first clause of a series' definition (the
+// firm's definition of the market) and the remarks after it.
+func splitDefinition(d string) (string, []string) {
+	parts := strings.Split(d, ";")
+	var notes []string
+	for _, p := range parts[1:] {
+		if p = strings.TrimSpace(p); p != "" {
+			notes = append(notes, sentenceCase(p))
 		}
 	}
-	for i := 0; i <= 4; i++ {
-		v := fg.top * float64(i) / 4
-		c.YTicks = append(c.YTicks, chartLabel{X: chartLeft - 6, Y: y(v), Text: fmtValue(v) + c.Unit})
-	}
+	return sentenceCase(strings.TrimSpace(parts[0])), notes
 }
 
-// line draws one entity's figures and its row of the data table.
-func (c *chart) line(fg *figures, e, name, color string, x func(int) float64, y func(float64) float64) (chartLine, chartRow) {
-	ln := chartLine{ID: e, Name: name, Color: color}
-	row := chartRow{ID: e, Name: name, Color: color, Values: make([]string, len(fg.periods))}
-	var pts []string
-	for i, per := range fg.periods {
-		p, ok := fg.latest[[2]string{per, e}]
-		if !ok {
-			continue
-		}
-		px, py := x(i), y(p.Value)
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", px, py))
-		label := fmt.Sprintf("%s %s: %s%s (%s, published %s)", name, per, fmtValue(p.Value), c.Unit, p.Source.Publisher, p.Vintage)
-		ln.Dots = append(ln.Dots, chartDot{X: px, Y: py, Label: label})
-		row.Values[i] = fmtValue(p.Value) + c.Unit
+// sentenceCase capitalises the first letter and ends with a full stop.
+func sentenceCase(s string) string {
+	if s == "" {
+		return s
 	}
-	ln.Points = strings.Join(pts, " ")
-	return ln, row
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
-// periodOrdinal numbers a period ("2024" or "2024-Q3") on a scale where
-// consecutive periods of one granularity are one apart. A series holds
-// one granularity (the atlas check enforces it).
-func periodOrdinal(p string) int {
-	year, _ := strconv.Atoi(p[:min(4, len(p))])
-	if len(p) == 7 && p[4:6] == "-Q" {
-		return year*4 + int(p[6]-'1')
-	}
-	return year
-}
-
-// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten.
-func niceCeil(v float64) float64 {
-	if v <= 0 {
-		return 1
-	}
-	e := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if v <= m*e {
-			return m * e
-		}
-	}
-	return 10 * e
-}
-
-func fmtValue(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
-
-func unitOf(measure string) string {
-	if measure == "share_pct" {
-		return "%"
-	}
-	return ""
-}
-
-func measureText(measure string) string {
-	switch measure {
-	case "share_pct":
-		return "market share"
-	case "revenue_usd_bn":
-		return "revenue, US$ bn"
-	case "revenue_cny_bn":
-		return "revenue, CN¥ bn"
-	}
-	return measure
+func fmtValue(v float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".")
 }

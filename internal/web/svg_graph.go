@@ -1,126 +1,201 @@
 package web
 
 import (
+	"bytes"
+	"cmp"
+	"html/template"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/chart"
 )
 
-// Graph geometry, in SVG user units.
-const (
-	graphW, graphH  = 760, 330
-	graphBoxH       = 44
-	graphMaxPerRow  = 6
-	graphLabelRunes = 24
-	graphUpY        = 20
-	graphMidY       = 143
-	graphDownY      = 266
-)
+// graphMaxPerRow bounds the boxes of a row of the ownership graph; the
+// list beside it names every relation.
+const graphMaxPerRow = 6
 
 // graph is the ownership and control neighbourhood of one entity at a
-// date: who is above it (owners, controllers, parents, officers) and
-// what is below it (what it owns, controls or operates).
+// date: who is above it (owners, controllers, parents, officers, brand
+// owners) and what is below it (what it owns, controls, operates or
+// holds), drawn by package chart and said in words beside the drawing.
 type graph struct {
-	W, H  int
-	Title string
-	Nodes []graphNode
-	Edges []graphEdge
-	Empty bool
+	Title     string
+	SVG       template.HTML // decorative: the same relations are in Relations
+	Relations []relation
+	Hidden    int // relations not drawn (rows are bounded)
+	Empty     bool
 }
 
-type graphNode struct {
-	ID, Label, Full, Kind string
-	X, Y, W, H            float64
-	Center                bool
+// relation is one edge of the graph in words, seen from the entity:
+// "Other verb it" when the other stands above it, else "It verb Other".
+type relation struct {
+	Other      node
+	OtherAbove bool
+	Verb       string
+	Sources    []int
 }
 
-type graphEdge struct {
-	X1, Y1, X2, Y2 float64
-	LX, LY         float64
-	Label          string
+// graphRel is a relation found in the atlas, with the entity's own id on
+// one side.
+type graphRel struct {
+	other string
+	up    bool
+	label string // on the drawn edge
+	verb  string // in the list
+	stmt  *atlas.Statement
 }
 
-// upPredicates are the statements on the entity whose subject stands
-// above it; downPredicates those whose object stands below it.
-var (
-	upPredicates   = []string{"owns", "controls", "officer", "founded", "brand_of"}
-	downPredicates = []string{"owns", "controls", "operates", "subsidiary_of", "joint_venture"}
-)
-
-// newGraph lays out the neighbourhood of e at day.
-func (s *Server) newGraph(e *atlas.Entity, day time.Time) *graph {
-	type rel struct{ id, pred string }
-	var up, down []rel
-	add := func(list []rel, r rel) []rel {
-		if len(list) >= graphMaxPerRow || slices.ContainsFunc(list, func(x rel) bool { return x.id == r.id }) {
-			return list
-		}
-		return append(list, r)
+// relationOf classifies a statement about e: the other entity, whether
+// it stands above e, and how the edge reads. ok is false for statements
+// the graph does not draw.
+func relationOf(st *atlas.Statement, self string) (graphRel, bool) {
+	r := graphRel{stmt: st}
+	in := st.Object == self // self is the object
+	if in {
+		r.other = st.Subject
+	} else {
+		r.other = st.Object
 	}
-	for _, st := range s.atlas.About(e.ID) {
+	switch st.Predicate {
+	case "owns":
+		r.up, r.label, r.verb = in, "owns", "owns a stake in"
+		if s := shareOf(st); s != "" {
+			r.label, r.verb = "owns "+s, "owns "+s+" of"
+		}
+	case "controls":
+		r.up, r.label, r.verb = in, "controls", "controls"
+	case "officer":
+		if !in {
+			return r, false
+		}
+		r.up, r.label, r.verb = true, cmpOr(st.Role, "officer"), "is "+cmpOr(st.Role, "an officer")+" of"
+	case "founded":
+		r.up, r.label, r.verb = in, "founded", "founded"
+	case "subsidiary_of":
+		r.up, r.label, r.verb = !in, "parent of", "is the parent company of"
+	case "joint_venture":
+		r.up, r.label, r.verb = !in, "partner in", "is a partner in"
+	case "brand_of":
+		r.up, r.label, r.verb = !in, "runs the brand", "runs the brand"
+	case "operates":
+		r.up, r.label, r.verb = in, "operates", "operates"
+	case "holds_asn":
+		r.up, r.label, r.verb = in, "holds", "holds"
+	case "licenses_technology_to":
+		r.up, r.label, r.verb = in, "licenses to", "licenses its technology to"
+	default:
+		return r, false
+	}
+	return r, true
+}
+
+// graphRank orders relations in the graph and its list.
+var graphRank = map[string]int{"owns": 0, "controls": 0, "subsidiary_of": 0, "brand_of": 1, "operates": 1,
+	"holds_asn": 1, "joint_venture": 2, "licenses_technology_to": 3, "officer": 4, "founded": 5}
+
+// shareOf renders an owns statement's share, or "".
+func shareOf(st *atlas.Statement) string {
+	switch {
+	case st.Share != nil:
+		return pctNum(*st.Share) + "%"
+	case st.ShareMin != nil && st.ShareMax != nil:
+		return pctNum(*st.ShareMin) + "-" + pctNum(*st.ShareMax) + "%"
+	}
+	return ""
+}
+
+func pctNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// newGraph draws the neighbourhood of e at day; sources renumbers a
+// statement's sources into the page's list.
+func (s *Server) newGraph(e *atlas.Entity, day time.Time, sources func(id string) []int) *graph {
+	var up, down []graphRel
+	hidden := 0
+	seen := map[[2]string]bool{}
+	// Owners, controllers and parents first: what the graph is about.
+	about := slices.Clone(s.atlas.About(e.ID))
+	slices.SortStableFunc(about, func(a, b *atlas.Statement) int {
+		return cmp.Compare(graphRank[a.Predicate], graphRank[b.Predicate])
+	})
+	for _, st := range about {
 		if !st.Valid.Contains(day) {
 			continue
 		}
-		switch {
-		case st.Object == e.ID && slices.Contains(upPredicates, st.Predicate) && st.Predicate != "brand_of":
-			up = add(up, rel{st.Subject, st.Predicate})
-		case st.Subject == e.ID && (st.Predicate == "subsidiary_of" || st.Predicate == "joint_venture" || st.Predicate == "brand_of"):
-			up = add(up, rel{st.Object, st.Predicate})
-		case st.Subject == e.ID && slices.Contains(downPredicates, st.Predicate):
-			down = add(down, rel{st.Object, st.Predicate})
-		case st.Object == e.ID && st.Predicate == "subsidiary_of":
-			down = add(down, rel{st.Subject, st.Predicate})
-		}
-	}
-	g := &graph{W: graphW, H: graphH, Title: "Ownership and control around " + e.Name + " on " + atlas.DateOf(day).String(),
-		Empty: len(up) == 0 && len(down) == 0}
-	center := s.graphNode(e.ID, graphW/2-100, graphMidY, 200)
-	center.Center = true
-	g.Nodes = append(g.Nodes, center)
-	for i, row := range [][]rel{up, down} {
-		if len(row) == 0 {
+		r, ok := relationOf(st, e.ID)
+		if !ok || r.other == e.ID {
 			continue
 		}
-		y := float64(graphUpY)
-		if i == 1 {
-			y = graphDownY
+		k := [2]string{r.other, r.verb}
+		if seen[k] {
+			continue
 		}
-		slot := float64(graphW) / float64(len(row))
-		w := min(slot-12, 190)
-		for j, r := range row {
-			n := s.graphNode(r.id, slot*float64(j)+(slot-w)/2, y, w)
-			g.Nodes = append(g.Nodes, n)
-			ed := graphEdge{X1: n.X + n.W/2, X2: center.X + center.W/2, Label: r.pred}
-			if i == 0 {
-				ed.Y1, ed.Y2 = n.Y+n.H, center.Y
-			} else {
-				ed.Y1, ed.Y2 = center.Y+center.H, n.Y
+		seen[k] = true
+		if r.up {
+			up = append(up, r)
+		} else {
+			down = append(down, r)
+		}
+	}
+	g := &graph{Title: "Ownership and control around " + e.Name + " on " + atlas.DateOf(day).String(),
+		Empty: len(up) == 0 && len(down) == 0}
+	centre := 0
+	if len(up) > 0 {
+		centre = 1
+	}
+	cg := &chart.Graph{Title: g.Title}
+	cg.Nodes = append(cg.Nodes, s.graphNode(e.ID, centre, "center"))
+	add := func(rels []graphRel, layer int) {
+		edges := map[string]int{} // other id -> its edge in cg.Edges
+		for _, r := range rels {
+			other := s.node(r.other)
+			other.NameZH = ""
+			rel := relation{Other: other, OtherAbove: r.up, Verb: r.verb, Sources: mergeInts(nil, sources(r.stmt.ID))}
+			g.Relations = append(g.Relations, rel)
+			if i, ok := edges[r.other]; ok { // a second relation between the same two: one edge
+				cg.Edges[i].Label += ", " + r.label
+				continue
 			}
-			ed.LX, ed.LY = (ed.X1+ed.X2)/2, (ed.Y1+ed.Y2)/2
-			g.Edges = append(g.Edges, ed)
+			if len(edges) == graphMaxPerRow {
+				hidden++
+				continue
+			}
+			edges[r.other] = len(cg.Edges)
+			cg.Nodes = append(cg.Nodes, s.graphNode(r.other, layer, ""))
+			if r.up {
+				cg.Edges = append(cg.Edges, chart.Edge{From: r.other, To: e.ID, Label: r.label})
+			} else {
+				cg.Edges = append(cg.Edges, chart.Edge{From: e.ID, To: r.other, Label: r.label})
+			}
+		}
+	}
+	add(up, 0)
+	add(down, centre+1)
+	g.Hidden = hidden
+	if l, err := cg.Layout(); err == nil {
+		var b bytes.Buffer
+		if err := l.WriteSVG(&b, "graph"); err == nil {
+			g.SVG = template.HTML(b.String()) // chart escapes every text it writes
 		}
 	}
 	return g
 }
 
-// graphNode returns a box for entity id.
-func (s *Server) graphNode(id string, x, y, w float64) graphNode {
-	n := graphNode{ID: id, Full: s.atlas.DisplayName(id), X: x, Y: y, W: w, H: graphBoxH}
+// graphNode returns the box of entity id.
+func (s *Server) graphNode(id string, layer int, class string) chart.Node {
+	n := chart.Node{ID: id, Label: s.atlas.DisplayName(id), Href: entityURL(id), Layer: layer}
 	if e := s.atlas.Entity(id); e != nil {
-		n.Kind = e.Kind
+		n.Sub = e.Kind
+		n.Class = "kind-" + e.Kind
+		if e.NameZH != "" {
+			n.Title = e.Name + " " + e.NameZH
+		}
 	}
-	n.Label = truncate(n.Full, int(w/7.5))
+	if class != "" {
+		n.Class += " " + class
+	}
+	n.Class = strings.TrimSpace(n.Class)
 	return n
-}
-
-// truncate shortens s to at most n runes, ending in an ellipsis.
-func truncate(s string, n int) string {
-	n = max(n, 4)
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }
