@@ -94,7 +94,7 @@ var fields = []Field{
 		json: func(dst []byte, r *row) []byte { return appendJSONStrings(dst, r.f.Record.Services) }},
 	strField("region", "region code as the feed spells it", func(r *row) string { return r.f.Record.Region }),
 	strField("scope", "finer placement: AWS network border group, Google scope", func(r *row) string { return r.f.Record.Scope }),
-	strField("country", "ISO country code: a geofeed's, or the routed range's registered country", func(r *row) string { return r.f.Record.Country }),
+	strField("country", "ISO country code: a geofeed's, else the atlas's country of the feed's region, or a routed range's registered country", func(r *row) string { return r.f.Record.Country }),
 	strField("subdivision", "ISO 3166-2 subdivision (geofeeds)", func(r *row) string { return r.f.Record.Subdivision }),
 	strField("city", "city (geofeeds)", func(r *row) string { return r.f.Record.City }),
 	{Name: "asn", Doc: "announcing ASN (ASN-derived ranges, routing tier)",

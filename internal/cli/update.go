@@ -12,6 +12,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/dirlock"
 	"github.com/cloudatlas/cloudatlas/internal/fetch"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
@@ -42,8 +43,12 @@ func runUpdate(ctx context.Context, e *Env, args []string) error {
 	defer db.Close()
 	client := fetch.New(*timeout)
 	client.Retries, client.Mirror = *retries, *mirror
+	a, err := e.loadAtlas("")
+	if err != nil {
+		return err
+	}
 	u := &update.Updater{Store: db, Dir: dir, From: *from, Force: *force, Client: client, Now: e.Now,
-		Routing: withRouting, RoutingFrom: *routingFrom,
+		Routing: withRouting, RoutingFrom: *routingFrom, RegionCountry: regionCountry(a),
 		LockTimeout: *lockTimeout, Events: updatePrinter(e, *from, *lockTimeout)}
 	rep, err := u.Run(ctx, feeds)
 	var busy *dirlock.BusyError
@@ -164,4 +169,14 @@ func pickFeeds(list string) ([]*ranges.Feed, bool, error) {
 		out = append(out, f)
 	}
 	return out, routing, nil
+}
+
+// regionCountry returns the atlas's country of a provider's region code.
+func regionCountry(a *atlas.Atlas) func(provider, region string) string {
+	return func(provider, region string) string {
+		if e := a.Region(provider, region); e != nil {
+			return e.Country
+		}
+		return ""
+	}
 }

@@ -19,8 +19,11 @@ var Feeds = []Feed{
 		Description: "Google Cloud cloud.json: customer-usable ranges by scope (region)",
 		Files:       []File{{Glob: "google/cloud*.json", URL: "https://www.gstatic.com/ipranges/cloud.json"}},
 		Parse:       ParseGoogle},
-	{ID: "google", Provider: "google", Partition: "google", Tier: TierOfficial, MaxAge: 2 * week,
-		Description: "Google goog.json: all Google-owned space (contains cloud.json)",
+	{ID: "google", Provider: "google-services", Partition: "google-services", Tier: TierOfficial, MaxAge: 2 * week,
+		// goog.json lists every range Google announces; less cloud.json's
+		// (a more specific match from the google-cloud feed) they are
+		// Google's own services: Search, Gmail, YouTube, Public DNS...
+		Description: "Google goog.json: all Google-owned space; outside cloud.json, Google's own services, not Google Cloud",
 		Files:       []File{{Glob: "google/goog*.json", URL: "https://www.gstatic.com/ipranges/goog.json"}},
 		Parse:       ParseGoogle},
 	{ID: "azure-public", Provider: "azure", Partition: "azure", Tier: TierOfficial, MaxAge: 3 * week,

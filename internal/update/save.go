@@ -36,6 +36,7 @@ func (n *notSaved) Error() string { return n.reason }
 // the current snapshot as it is then.
 func (u *Updater) save(ctx context.Context, c candidate) Result {
 	res := Result{Feed: c.snap.Feed, Source: c.snap.Source, History: c.history}
+	u.fillCountries(c.snap)
 	if !u.marked {
 		if err := index.Invalidate(u.Dir); err != nil {
 			return failed(res, err)
@@ -142,4 +143,18 @@ func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 func failed(res Result, err error) Result {
 	res.Status, res.Err = Failed, err
 	return res
+}
+
+// fillCountries gives the records of a region that the feed leaves
+// without a country the country of that region, when RegionCountry
+// knows it (the atlas knows where every region is).
+func (u *Updater) fillCountries(snap *ranges.Snapshot) {
+	if u.RegionCountry == nil {
+		return
+	}
+	for i := range snap.Records {
+		if r := &snap.Records[i]; r.Country == "" && r.Region != "" {
+			r.Country = u.RegionCountry(r.Provider, r.Region)
+		}
+	}
 }

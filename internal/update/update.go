@@ -36,6 +36,10 @@ type Updater struct {
 	// beside From (see [routingDirs]), else from the npm registry.
 	Routing     bool
 	RoutingFrom string
+	// RegionCountry, when set, gives the country (ISO 3166-1 alpha-2) of
+	// a provider's region code, "" when unknown: records of a region that
+	// the feed leaves without a country get it before they are saved.
+	RegionCountry func(provider, region string) string
 	// Force accepts a snapshot the guard refuses (a file of a provider
 	// that lists special-purpose space loses those prefixes).
 	Force  bool
