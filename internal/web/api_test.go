@@ -210,3 +210,34 @@ func TestAmbiguousIs409WithChoices(t *testing.T) {
 		t.Errorf("status %d, problem %+v", rec.Code, p)
 	}
 }
+
+// TestWrongMethods: a method a route does not serve is 405 with Allow,
+// not 404; an oversized urlencoded bulk form is 413; a long bad path is
+// echoed at most once, clipped.
+func TestWrongMethods(t *testing.T) {
+	s := newTestServer(t, true)
+	for _, c := range []struct{ method, path, allow string }{
+		{"PUT", "/v1/ip/52.80.0.1", "GET, HEAD"},
+		{"DELETE", "/v1/bulk", "POST"},
+		{"GET", "/v1/bulk", "POST"},
+		{"POST", "/v1/ip/52.80.0.1", "GET, HEAD"},
+		{"DELETE", "/bulk", "GET, HEAD, POST"},
+	} {
+		r := do(t, s, c.method, c.path, "", "")
+		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != c.allow {
+			t.Errorf("%s %s: status %d, Allow %q; want 405 and %q", c.method, c.path, r.status, r.header.Get("Allow"), c.allow)
+		}
+	}
+	if r := do(t, s, "PUT", "/v1/nothing", "", ""); r.status != http.StatusNotFound {
+		t.Errorf("PUT /v1/nothing: %d, want 404", r.status)
+	}
+	form := "addresses=" + strings.Repeat("1", maxBulkBody+100<<10)
+	if r := do(t, s, "POST", "/bulk", "application/x-www-form-urlencoded", form); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized form: %d, want 413", r.status)
+	}
+	long := "/v1/ip/" + strings.Repeat("x", 60<<10)
+	r := do(t, s, "GET", long, "", "")
+	if r.status != 400 || len(r.body) > 2000 {
+		t.Errorf("long bad path: status %d, %d bytes of problem", r.status, len(r.body))
+	}
+}

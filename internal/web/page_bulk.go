@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"regexp"
 	"strings"
@@ -139,21 +140,21 @@ func (s *Server) bulkResults(w http.ResponseWriter, r *http.Request, in bulkInpu
 // address (ip, address, client_ip...), else the first.
 func readBulkForm(w http.ResponseWriter, r *http.Request) (text, column string, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBulkBody+64<<10)
-	if err := r.ParseMultipartForm(maxBulkBody); err != nil {
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe):
-			return "", "", errorf(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", maxBulkBody)
-		case errors.Is(err, http.ErrNotMultipart):
-			if err := r.ParseForm(); err != nil {
-				if errors.As(err, &mbe) || strings.Contains(err.Error(), "too large") {
-					return "", "", errorf(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", maxBulkBody)
-				}
-				return "", "", errorf(http.StatusBadRequest, "reading the form: %v", err)
+	tooLarge := errorf(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes: split the addresses into smaller requests", maxBulkBody)
+	var mbe *http.MaxBytesError
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		// ParseMultipartForm would drop ParseForm's error for such a form.
+		if err := r.ParseForm(); err != nil {
+			if errors.As(err, &mbe) {
+				return "", "", tooLarge
 			}
-		default:
 			return "", "", errorf(http.StatusBadRequest, "reading the form: %v", err)
 		}
+	} else if err := r.ParseMultipartForm(maxBulkBody); err != nil {
+		if errors.As(err, &mbe) {
+			return "", "", tooLarge
+		}
+		return "", "", errorf(http.StatusBadRequest, "reading the form: %v", err)
 	}
 	// net/http removes the upload's temporary files only for the request
 	// it passed to the handler, and r is a copy (see [Server.instrument]).

@@ -163,5 +163,8 @@ func (s *Server) writeErrorPage(w http.ResponseWriter, r *http.Request, err erro
 
 // handleNotFound answers every path no route serves.
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) error {
-	return errorf(http.StatusNotFound, "there is no page at %s", r.URL.Path)
+	if err := s.methodNotAllowed(w, r); err != nil {
+		return err
+	}
+	return errorf(http.StatusNotFound, "there is no page at %s", clipEcho(r.URL.Path))
 }

@@ -6,7 +6,13 @@ import "net/http"
 // lists them.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, s.instrument(pattern, h)) }
+	s.methods = http.NewServeMux()
+	handle := func(pattern string, h http.Handler) {
+		mux.Handle(pattern, s.instrument(pattern, h))
+		if pattern != "/" && pattern != "/v1/" {
+			s.methods.Handle(pattern, http.NotFoundHandler())
+		}
+	}
 
 	// JSON API, read-only.
 	handle("GET /v1/ip/{ip...}", s.api(s.handleIP))

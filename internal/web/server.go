@@ -68,9 +68,10 @@ type Server struct {
 	metrics *metrics
 	join    *answer.Joiner // the one join, with its memo of place answers
 	names   *answer.Names
-	limits  *clientLimits // resolutions per client
-	past    pastTables    // range data of past days
-	bufs    sync.Pool     // *[]byte response buffers of the address API
+	limits  *clientLimits  // resolutions per client
+	past    pastTables     // range data of past days
+	methods *http.ServeMux // every method-specific route, to tell 405 from 404
+	bufs    sync.Pool      // *[]byte response buffers of the address API
 	handler http.Handler
 }
 
