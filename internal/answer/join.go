@@ -3,6 +3,7 @@ package answer
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
@@ -134,7 +135,9 @@ type whoisJSON struct {
 	Error  string       `json:"error,omitempty"`
 }
 
-// MarshalJSON encodes the result in its documented shape (docs/api.md).
+// MarshalJSON encodes the result in its documented shape (docs/api.md):
+// resultJSON through encoding/json. [Result.AppendJSON] writes the same
+// bytes faster; a test holds the two to each other.
 func (res *Result) MarshalJSON() ([]byte, error) {
 	out := resultJSON{Query: res.Query.Input, AsOf: Day(res.AsOf),
 		Matches: matchList{res.Matches}, Whois: make([]whoisJSON, 0, len(res.Whois)), Notes: res.Notes}
@@ -184,4 +187,84 @@ type matchList struct{ ms []Found }
 
 func (l matchList) MarshalJSON() ([]byte, error) {
 	return appendMatchesJSON(nil, rangeFields, l.ms, nil), nil
+}
+
+// AppendJSON appends the result's JSON, byte for byte what MarshalJSON
+// gives, to dst. It splices each place answer's JSON, encoded once per
+// place and day, where encoding/json would scan it again on every
+// request: the API's hot path.
+func (res *Result) AppendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, `{"query":`...)
+	dst = appendJSONString(dst, res.Query.Input)
+	dst = append(dst, `,"as_of":`...)
+	dst = appendJSONString(dst, Day(res.AsOf))
+	dst = append(dst, `,"matches":`...)
+	dst = appendMatchesJSON(dst, rangeFields, res.Matches, nil)
+	dst = append(dst, `,"whois":[`...)
+	for i, w := range res.Whois {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"place":{"provider":`...)
+		dst = appendJSONString(dst, w.Place.Provider)
+		dst = append(dst, `,"partition":`...)
+		dst = appendJSONString(dst, w.Place.Partition)
+		dst = append(dst, `,"region":`...)
+		dst = appendJSONString(dst, w.Place.Region)
+		dst = append(dst, `},"prefix":`...)
+		var prefix, feed string
+		if w.Found != nil {
+			prefix, feed = w.Found.Record.Prefix.String(), w.Found.Source.Feed
+		}
+		dst = appendJSONString(dst, prefix)
+		dst = append(dst, `,"feed":`...)
+		dst = appendJSONString(dst, feed)
+		var err error
+		if dst, err = appendAnswer(dst, w.PlaceAnswer); err != nil {
+			return nil, err
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ']')
+	if w := res.Routing; w != nil {
+		r := w.Found.Record
+		dst = append(dst, `,"routing":{"prefix":`...)
+		dst = appendJSONString(dst, r.Prefix.String())
+		dst = append(dst, `,"asn":`...)
+		dst = strconv.AppendUint(dst, uint64(r.ASN), 10)
+		dst = append(dst, `,"as_name":`...)
+		dst = appendJSONString(dst, r.Holder)
+		dst = append(dst, `,"country":`...)
+		dst = appendJSONString(dst, r.Country)
+		dst = append(dst, `,"version":`...)
+		dst = appendJSONString(dst, w.Found.Source.UpstreamID)
+		var err error
+		if dst, err = appendAnswer(dst, w.PlaceAnswer); err != nil {
+			return nil, err
+		}
+		dst = append(dst, '}')
+	}
+	if len(res.Notes) > 0 {
+		dst = append(dst, `,"notes":`...)
+		dst = appendJSONStrings(dst, res.Notes)
+	}
+	if res.Routing != nil {
+		dst = append(dst, `,"credits":`...)
+		dst = appendJSONStrings(dst, []string{RoutingCredit})
+	}
+	return append(dst, '}'), nil
+}
+
+// appendAnswer appends `,"answer":...` or `,"error":...` for pa.
+func appendAnswer(dst []byte, pa *PlaceAnswer) ([]byte, error) {
+	if pa.Err != nil {
+		dst = append(dst, `,"error":`...)
+		return appendJSONString(dst, pa.Err.Error()), nil
+	}
+	b, err := pa.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	dst = append(dst, `,"answer":`...)
+	return append(dst, b...), nil
 }

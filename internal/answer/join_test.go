@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -113,6 +114,35 @@ func TestParseAsOf(t *testing.T) {
 	for _, bad := range []string{"0000-01-01", "1969-12-31", "2020-13-01", "yesterday"} {
 		if _, err := ParseAsOf(bad, now); KindOf(err) != Invalid {
 			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// TestAppendJSONIsMarshalJSON holds the API's fast encoding to the typed
+// one, byte for byte, over feeds, routing, misses, prefixes and notes.
+func TestAppendJSONIsMarshalJSON(t *testing.T) {
+	j := New(fixtureAtlas(t))
+	for _, r := range []Ranges{fixtureTable(), routedTable(t)} {
+		for _, in := range []string{"52.80.0.1", "3.80.1.9", "23.0.1.2", "45.0.0.3", "192.0.2.1", "52.80.0.0/15", "2600:1f00::1", "81.0.0.1"} {
+			for _, d := range []string{"2015-06-01", "2020-06-01"} {
+				res := j.Answer(r, mustParse(t, in), day(t, d), 0)
+				res.Notes = []string{"a note <&>"}
+				want, err := res.MarshalJSON()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := res.AppendJSON(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var compact bytes.Buffer
+				if err := json.Compact(&compact, got); err != nil {
+					t.Fatalf("%s: AppendJSON is not JSON: %v", in, err)
+				}
+				if string(got) != string(want) {
+					t.Errorf("%s as of %s:\n got %.300s\nwant %.300s", in, d, got, want)
+				}
+			}
 		}
 	}
 }

@@ -25,5 +25,12 @@ func (s *Server) handleIP(w http.ResponseWriter, r *http.Request) error {
 	}
 	res := s.join.Answer(r2, q, day, maxWithin)
 	res.Notes = notes
-	return writeJSON(w, res)
+	bp := s.bufs.Get().(*[]byte)
+	defer s.bufs.Put(bp)
+	body, err := res.AppendJSON((*bp)[:0])
+	if err != nil {
+		return err
+	}
+	*bp = append(body, '\n')
+	return writeBytes(w, "application/json", *bp)
 }
