@@ -16,6 +16,7 @@ import (
 	"github.com/cloudatlas/cloudatlas/data"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/suffix"
 )
 
 // embeddedAtlasDir is where the embedded atlas lives in the repository;
@@ -82,6 +83,10 @@ func runCheck(ctx context.Context, e *Env, args []string) error {
 		problems = append(problems, atlas.CheckRegionCodes(a, used)...)
 	}
 	printProblems(e, root, "", problems)
+	nsuffix, err := e.checkSuffixes(a)
+	if err != nil {
+		return err
+	}
 	// Stale stakes are warnings: the data was right when written, and
 	// only time made it doubtful.
 	printProblems(e, root, "warning: ", atlas.StaleStakes(a, asOf))
@@ -90,8 +95,8 @@ func runCheck(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 	}
-	if len(problems) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d problem%s", len(problems), pluralS(len(problems)))}
+	if n := len(problems) + nsuffix; n > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d problem%s", n, pluralS(n))}
 	}
 	ents, stmts, points, readings := a.Counts()
 	fmt.Fprintf(e.Stdout, "atlas ok: %d entities, %d statements, %d series points, %d readings", ents, stmts, points, readings)
@@ -152,4 +157,23 @@ func usedRegionCodes(ctx context.Context, dir string, now time.Time) (map[string
 		used[p] = slices.Sorted(maps.Keys(codes))
 	}
 	return used, n, nil
+}
+
+// checkSuffixes validates the embedded suffix table of host-name evidence
+// (data/suffixes) on its own and against the atlas's providers, prints
+// its problems and returns how many there are.
+func (e *Env) checkSuffixes(a *atlas.Atlas) (int, error) {
+	sub, err := fs.Sub(data.Suffixes, "suffixes")
+	if err != nil {
+		return 0, err
+	}
+	tbl, err := suffix.Load(sub)
+	if err != nil {
+		return 0, err
+	}
+	ps := append(suffix.Check(tbl), suffix.CheckAtlas(tbl, func(id string) bool { return a.Entity(id) != nil })...)
+	for _, p := range ps {
+		fmt.Fprintln(e.Stderr, p.String())
+	}
+	return len(ps), nil
 }

@@ -58,6 +58,7 @@ func commandTable() map[string]command {
 		"serve":        {"serve the web atlas and the JSON API (default localhost:8080)", runServe},
 		"version":      {"print the version, the commit and the data snapshots loaded", runVersion},
 		"host":         {"who's behind a host name: its CNAME chain, the names' evidence, each address's chain", runHost},
+		"share":        {"the measured hosting share of a resolved population (a snapshot of cloudatlas resolve)", runShare},
 		"roundup":      {"what changed on a day: ranges, atlas facts and readings (default yesterday)", runRoundup},
 		"reading-list": {"the readings of an ISO week and its most important changes", runReadingList},
 		"digest":       {"mail the daily roundup or the weekly reading list to the subscribers (digest send)", runDigest},

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -38,6 +41,7 @@ func RangeLoader(dir string) web.Loader {
 			}
 		}
 		d.At = pastRanges(dir)
+		d.Share = readShare(filepath.Join(dir, ShareFile))
 		return d, nil
 	}
 }
@@ -70,4 +74,17 @@ func webSnapshots(in []store.SnapshotInfo) []web.Snapshot {
 			SHA256: c.SHA256, Fetched: c.Fetched, V4: c.V4, V6: c.V6, Records: c.Records}
 	}
 	return out
+}
+
+// readShare reads the measured hosting share "share --save" kept, or nil.
+func readShare(path string) *web.HostingShare {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var hs web.HostingShare
+	if json.Unmarshal(b, &hs) != nil || len(hs.Rows) == 0 {
+		return nil
+	}
+	return &hs
 }

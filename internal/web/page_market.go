@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
@@ -16,6 +17,44 @@ type marketPage struct {
 	Other     []*marketChart
 	Foreign   []chinaRow
 	ByCountry []countryRegions
+	Share     *shareView // the measured hosting share, when one was measured
+}
+
+// shareView draws a measured hosting share as bars.
+type shareView struct {
+	*HostingShare
+	Bars []shareBar
+	H    int
+}
+
+type shareBar struct {
+	Key, Label string
+	Y, W       int // bar position and width in the 600-wide drawing
+	Pct        string
+}
+
+// maxShareBars bounds the bars drawn; the rest stay in the table.
+const maxShareBars = 12
+
+func newShareView(hs *HostingShare) *shareView {
+	v := &shareView{HostingShare: hs}
+	top := 0.0
+	for _, r := range hs.Rows {
+		top = max(top, r.Share)
+	}
+	for i, r := range hs.Rows {
+		if i == maxShareBars {
+			break
+		}
+		w := 0
+		if top > 0 {
+			w = int(380 * r.Share / top)
+		}
+		v.Bars = append(v.Bars, shareBar{Key: r.Key, Label: r.Key, Y: 10 + 26*i, W: max(w, 1),
+			Pct: strconv.FormatFloat(100*r.Share, 'f', 1, 64) + "%"})
+	}
+	v.H = 20 + 26*len(v.Bars)
+	return v
 }
 
 // handleMarketPage renders /market.
@@ -41,5 +80,8 @@ func (s *Server) handleMarketPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	p.Foreign = s.foreignInChina(day)
 	p.ByCountry = s.regionsByCountry(day)
+	if hs := s.state.Load().Share; hs != nil {
+		p.Share = newShareView(hs)
+	}
 	return s.render(w, http.StatusOK, "market", p)
 }

@@ -70,9 +70,10 @@ func templateFuncs(as *assets) template.FuncMap {
 			}
 			return entityURL(id) + "?as_of=" + url.QueryEscape(asOf)
 		},
-		"ipURL": func(q, asOf string) string { return ipURL(q, asOf) },
-		"pct":   func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" },
-		"add":   func(a, b int) int { return a + b },
+		"ipURL":  func(q, asOf string) string { return ipURL(q, asOf) },
+		"pct":    func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" },
+		"add":    func(a, b int) int { return a + b },
+		"pct100": func(v float64) float64 { return 100 * v },
 		"day": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

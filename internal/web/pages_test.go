@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 )
@@ -327,4 +329,23 @@ func TestChainFoldsLongerPaths(t *testing.T) {
 	if more := o.MorePaths(); len(more) != 1 || len(more[0]) != 2 {
 		t.Errorf("more paths %+v, want the path through Mid", more)
 	}
+}
+
+// TestMeasuredShareOnMarketPage: a measured hosting share the loader
+// gives is drawn on the market page, labelled as not revenue.
+func TestMeasuredShareOnMarketPage(t *testing.T) {
+	d := fixtureRanges(t, "testdata/feeds")
+	d.Share = &HostingShare{Population: "tranco_top_100k.csv", Names: 1000, Resolved: 980, AsOf: "2026-12-01",
+		Rule: "a name counts for its first address", Weighting: "1/rank",
+		Rows: []ShareRow{{Key: "aws", Names: 300, Share: 0.306}, {Key: "cloudflare", Names: 200, Share: 0.204}}}
+	s, err := New(Config{Load: staticLoader(d), Atlas: fixtureAtlas(t), Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, s, "/market", http.StatusOK)
+	wantContains(t, r.body, "Measured hosting share of popular sites", "Not a share of revenue", "of 1000 popular sites",
+		"tranco_top_100k.csv", ">30.6%<", "cloudflare")
 }

@@ -29,6 +29,10 @@ type RangeData struct {
 	// Note, when set, is logged once: why the data came from a slower
 	// path (an index file that could not be used or written).
 	Note string
+	// Share is the latest measured hosting share of a population of
+	// popular sites ("cloudatlas share --save"), shown on the market
+	// page beside the analysts' series; nil when none was measured.
+	Share *HostingShare
 	// At, when set, returns the range data in force on a past day (the
 	// snapshots in force then, with notes on the feeds that had none);
 	// nil answers every day from Ranges.
@@ -142,4 +146,26 @@ func (s *Server) rangesAt(ctx context.Context, day time.Time) (answer.Ranges, []
 		return st.Ranges, at.Notes, nil
 	}
 	return at.Ranges, at.Notes, nil
+}
+
+// HostingShare is a measured hosting share: the share of a population of
+// host names (popular sites) served by each provider, by the address
+// their names resolve to. It is not a share of revenue.
+type HostingShare struct {
+	Population string     `json:"population_name"`
+	Names      int        `json:"population"`
+	Resolved   int        `json:"resolved"`
+	AsOf       string     `json:"as_of"`
+	From       time.Time  `json:"from"`
+	Rule       string     `json:"rule"`
+	Weighting  string     `json:"weighting"`
+	Rows       []ShareRow `json:"rows"`
+}
+
+// ShareRow is one provider's measured share.
+type ShareRow struct {
+	Key           string  `json:"key"`
+	Names         int     `json:"names"`
+	Share         float64 `json:"share"`
+	WeightedShare float64 `json:"weighted_share"`
 }
