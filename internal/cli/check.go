@@ -83,7 +83,7 @@ func runCheck(ctx context.Context, e *Env, args []string) error {
 		problems = append(problems, atlas.CheckRegionCodes(a, used)...)
 	}
 	printProblems(e, root, "", problems)
-	nsuffix, err := e.checkSuffixes(a)
+	nsuffix, err := e.checkSuffixes(a, *dir == "")
 	if err != nil {
 		return err
 	}
@@ -160,9 +160,10 @@ func usedRegionCodes(ctx context.Context, dir string, now time.Time) (map[string
 }
 
 // checkSuffixes validates the embedded suffix table of host-name evidence
-// (data/suffixes) on its own and against the atlas's providers, prints
-// its problems and returns how many there are.
-func (e *Env) checkSuffixes(a *atlas.Atlas) (int, error) {
+// (data/suffixes) on its own and, with withAtlas (the embedded atlas is
+// checked), against the atlas's providers; it prints its problems and
+// returns how many there are.
+func (e *Env) checkSuffixes(a *atlas.Atlas, withAtlas bool) (int, error) {
 	sub, err := fs.Sub(data.Suffixes, "suffixes")
 	if err != nil {
 		return 0, err
@@ -171,7 +172,10 @@ func (e *Env) checkSuffixes(a *atlas.Atlas) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	ps := append(suffix.Check(tbl), suffix.CheckAtlas(tbl, func(id string) bool { return a.Entity(id) != nil })...)
+	ps := suffix.Check(tbl)
+	if withAtlas {
+		ps = append(ps, suffix.CheckAtlas(tbl, func(id string) bool { return a.Entity(id) != nil })...)
+	}
 	for _, p := range ps {
 		fmt.Fprintln(e.Stderr, p.String())
 	}
