@@ -241,3 +241,27 @@ func TestWrongMethods(t *testing.T) {
 		t.Errorf("long bad path: status %d, %d bytes of problem", r.status, len(r.body))
 	}
 }
+
+// TestBulkBudgetIsPerRequest reproduces issue 13's first finding: 1,000
+// lines of ::/0 and 0.0.0.0/0 (10 KB) must not build a reply of hundreds
+// of megabytes; the request as a whole is over its budget, a 413 that
+// names the limit.
+func TestBulkBudgetIsPerRequest(t *testing.T) {
+	s := newTestServer(t, true)
+	body := strings.Repeat("::/0\n0.0.0.0/0\n", 500)
+	r := do(t, s, "POST", "/v1/bulk?format=csv&fields=all&all=1", "text/plain", body)
+	if r.status == 200 && len(r.body) > maxBulkBytes {
+		t.Fatalf("reply of %d bytes", len(r.body))
+	}
+	if r.status != 200 && r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	// The fixture holds few ranges: lower the budget of matches to reach
+	// it; it must bind the whole request, whatever its lines.
+	s.bulkMatches = 1000
+	many := strings.Repeat("0.0.0.0/0\n", 500)
+	r = do(t, s, "POST", "/v1/bulk?format=jsonl", "text/plain", many)
+	if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "matches") {
+		t.Errorf("10,000 lines of 0.0.0.0/0: status %d: %.300s", r.status, r.body)
+	}
+}

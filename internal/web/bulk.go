@@ -111,7 +111,7 @@ func (s *Server) runBulk(r *http.Request, in bulkInput, q bulkQuery) ([]byte, er
 	var out bytes.Buffer
 	_, err = s.join.Stream(ctx, ranges, strings.NewReader(in.text), &out, answer.Options{
 		Format: format, Fields: q.fields, Column: q.column, AsOf: q.day, Within: maxWithin,
-		MaxMatches: maxBulkMatches, MaxBytes: maxBulkBytes, Name: "request", Names: names, Context: ctx})
+		MaxMatches: cmpOrInt(s.bulkMatches, maxBulkMatches), MaxBytes: maxBulkBytes, Name: "request", Names: names, Context: ctx})
 	if ctx.Err() != nil {
 		return nil, errorf(http.StatusServiceUnavailable, "the bulk request took longer than the server allows; split it into smaller requests")
 	}
@@ -189,4 +189,11 @@ func writeBulk(w http.ResponseWriter, format string, body []byte) error {
 		return writeBytes(w, "application/jsonl", body)
 	}
 	return writeBytes(w, "application/json", body)
+}
+
+func cmpOrInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
 }

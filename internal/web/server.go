@@ -71,8 +71,11 @@ type Server struct {
 	limits  *clientLimits  // resolutions per client
 	past    pastTables     // range data of past days
 	methods *http.ServeMux // every method-specific route, to tell 405 from 404
-	bufs    sync.Pool      // *[]byte response buffers of the address API
-	handler http.Handler
+	// bulkMatches overrides maxBulkMatches (tests lower it to reach it
+	// with the small fixture feeds).
+	bulkMatches int
+	bufs        sync.Pool // *[]byte response buffers of the address API
+	handler     http.Handler
 }
 
 // New returns a server over cfg. It parses every template and reads
