@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"text/tabwriter"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/routing"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
@@ -39,7 +42,35 @@ func runFeeds(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\n", f.ID, f.Tier, c.ID, dash(c.UpstreamID),
 			day(c.UpstreamDate), day(c.Fetched), c.V4, c.V6, staleness(f, c, now))
 	}
+	if err := routingLine(ctx, tw, db, now); err != nil {
+		return err
+	}
 	return tw.Flush()
+}
+
+// routingStale is how old the routing data may get: a new version is
+// published about monthly.
+const routingStale = 45 * 24 * time.Hour
+
+// routingLine lists the routing tier's current snapshot; its counts are
+// routed intervals.
+func routingLine(ctx context.Context, w io.Writer, db *store.DB, now time.Time) error {
+	cur, err := db.CurrentRouting(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		_, err = fmt.Fprintf(w, "routing	%s	-	-	-	-	-	-	not loaded: run cloudatlas update\n", ranges.TierRouting)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	date, _ := routing.VersionDate(cur.ASNVersion)
+	status := "ok"
+	if age := now.Sub(date); !date.IsZero() && age > routingStale {
+		status = fmt.Sprintf("STALE: data version %d days old (max %d)", int(age.Hours()/24), int(routingStale.Hours()/24))
+	}
+	_, err = fmt.Fprintf(w, "routing	%s	%d	%s	%s	%s	%d	%d	%s\n", ranges.TierRouting, cur.ID, cur.ASNVersion,
+		day(date), day(cur.Fetched), cur.V4, cur.V6, status)
+	return err
 }
 
 // staleness says "ok", or how stale a snapshot is. A snapshot with no
