@@ -185,7 +185,9 @@ func flatten(sets []Set) (all []Match, keys4, keys6 []key) {
 	n4 := 0
 	for _, s := range sets {
 		for i := range s.Records {
-			if s.Records[i].Prefix.Addr().Is4() {
+			// Prefixes, when set, is to be read instead: Records may
+			// still be being filled in (see [Set]).
+			if s.Prefixes != nil && s.Prefixes[i].Addr().Is4() || s.Prefixes == nil && s.Records[i].Prefix.Addr().Is4() {
 				n4++
 			}
 		}
