@@ -260,7 +260,7 @@ var (
 var (
 	addressKeys = []string{"public_ip", "public_ip_address", "public_ipv6", "nat_ip", "ip_address", "address",
 		"ipv6_address", "ipv6_addresses", "ip_addresses", "carrier_ip"}
-	hostKeys = []string{"public_dns", "dns_name", "fqdn", "domain_name", "default_hostname"}
+	hostKeys = []string{"public_dns", "dns_name", "fqdn", "domain_name", "default_hostname", "bucket_regional_domain_name", "bucket_domain_name"}
 )
 
 // maxAttrDepth bounds how deep attributes are searched.
@@ -364,10 +364,14 @@ func public(ip netip.Addr) bool {
 // (registry.terraform.io/hashicorp/aws, provider["…/azurerm"]), else
 // from its type's prefix (aws_instance).
 func providerOf(provider, typ string) string {
-	p := strings.Trim(provider, `provider[]"`)
+	p := provider
+	if i, j := strings.IndexByte(p, '"'), strings.LastIndexByte(p, '"'); i >= 0 && j > i {
+		p = p[i+1 : j]
+	}
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {
 		p = p[i+1:]
 	}
+	p = strings.TrimPrefix(p, "provider.")
 	if i := strings.IndexByte(p, '.'); i >= 0 { // an alias: aws.eu
 		p = p[:i]
 	}

@@ -184,7 +184,7 @@ func writeVerdict(w *bufio.Writer, v *Verdict) {
 			continue
 		}
 		label := e.Jurisdiction
-		if e.Kind == "law" || e.Kind == "operator" {
+		if e.Kind == "law" || e.Condition == "deny.operators" {
 			label = e.ID
 		}
 		if e.Basis != "" {

@@ -127,8 +127,8 @@ func denyJurisdictions(a *atlas.Atlas, codes []string, p *Place) check {
 	if len(hits) > 0 {
 		return check{status: StatusFail, msg: "answers to " + exposureList(hits), evidence: hits}
 	}
-	if len(ans.Operators) == 0 {
-		return noOperator(p)
+	if c, ok := homesUnknown(a, p); ok {
+		return c
 	}
 	return check{status: StatusPass, msg: "answers to none of " + strings.Join(codes, ", ") + " (it answers to " + strings.Join(p.Answer.Jurisdictions(), ", ") + ")"}
 }
@@ -168,8 +168,8 @@ func denyLaws(a *atlas.Atlas, laws []string, p *Place) check {
 	if len(hits) > 0 {
 		return check{status: StatusFail, msg: "reached by " + exposureList(hits), evidence: hits}
 	}
-	if len(ans.Operators) == 0 {
-		return noOperator(p)
+	if c, ok := homesUnknown(a, p); ok {
+		return c
 	}
 	return check{status: StatusPass, msg: "no denied law reaches it"}
 }
@@ -194,6 +194,22 @@ func denyOperators(ops []string, p *Place) check {
 		return check{status: StatusFail, msg: "operated by " + strings.Join(names, ", "), evidence: hits}
 	}
 	return check{status: StatusPass, msg: "operated by none of the denied operators"}
+}
+
+// homesUnknown is the check of a place whose jurisdictions are not all
+// known: no operator is recorded, or an operator's home is not (so what
+// reaches it through the operator cannot be followed).
+func homesUnknown(a *atlas.Atlas, p *Place) (check, bool) {
+	ans := p.Answer.Answer
+	if len(ans.Operators) == 0 {
+		return noOperator(p), true
+	}
+	for _, op := range p.Answer.OperatorIDs() {
+		if len(exposuresOf(a, ans.Jurisdictions, op, atlas.BasisIncorporatedIn)) == 0 {
+			return check{status: StatusUnknown, msg: fmt.Sprintf("where the operator %s is incorporated is not recorded, so what reaches it is unknown", op)}, true
+		}
+	}
+	return check{}, false
 }
 
 // operatorStep is the statement that makes o an operator.
