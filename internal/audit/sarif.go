@@ -171,8 +171,7 @@ func addSARIFResult(run *sarif.Run, f *Finding, opt WriteOptions) {
 		loc.AddLogicalLocation(sarif.NewLogicalLocation().WithName(a.Resource).WithFullyQualifiedName(a.Resource).WithKind("resource"))
 	}
 	res.AddLocation(loc)
-	res.AddPartialFingerprint("primaryLocationLineHash", f.Fingerprint)
-	res.AddPartialFingerprint("cloudatlasFinding/v1", f.Fingerprint)
+	res.WithPartialFingerprints(map[string]string{"primaryLocationLineHash": f.Fingerprint, "cloudatlasFinding/v1": f.Fingerprint})
 	if f.Waiver != nil {
 		res.AddSuppression(sarif.NewSuppression().WithKind("external").WithStatus("accepted").
 			WithJustification(fmt.Sprintf("%s (exception until %s)", f.Waiver.Reason, f.Waiver.Expires)))
