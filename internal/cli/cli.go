@@ -62,6 +62,7 @@ func commandTable() map[string]command {
 		"roundup":      {"what changed on a day: ranges, atlas facts and readings (default yesterday)", runRoundup},
 		"reading-list": {"the readings of an ISO week and its most important changes", runReadingList},
 		"digest":       {"mail the daily roundup or the weekly reading list to the subscribers (digest send)", runDigest},
+		"audit":        {"check an inventory (list, Terraform state) against a sovereignty policy; a CI gate", runAudit},
 	}
 }
 
