@@ -40,6 +40,16 @@ type Resolution struct {
 	Places  []*Place
 	Matches []RangeMatch
 	Error   string
+
+	places  [1]*Place // room for the common case of one place and match
+	matches [1]RangeMatch
+}
+
+// newResolution returns an empty resolution with room for one place.
+func newResolution() *Resolution {
+	r := &Resolution{}
+	r.Places, r.Matches = r.places[:0], r.matches[:0]
+	return r
 }
 
 // RangeMatch is a range that put an asset (or one address of a host name)
@@ -144,16 +154,17 @@ func Evaluate(ctx context.Context, env Env, p *Policy, assets []*Asset, files []
 	e := &engine{env: env, a: env.Join.Atlas(), p: p, places: map[placeID]*Place{}, verdicts: map[verdictKey]*Verdict{}}
 	rep := &Report{Policy: p, AsOf: env.Day, Files: files, Assets: len(assets)}
 	rep.AtlasEntities, rep.AtlasStatements, _, _ = e.a.Counts()
-	perAsset := make([][]*Finding, len(assets))
+	perAsset := make([][]Finding, len(assets))
 	snaps := make([]map[int64]Snapshot, 0)
 	var mu sync.Mutex
 	work := func(idx []int) {
 		local := map[int64]Snapshot{}
+		seen := map[verdictKey]*Verdict{}
 		for _, i := range idx {
 			if ctx.Err() != nil {
 				return
 			}
-			perAsset[i] = e.evaluate(ctx, assets[i], local)
+			perAsset[i] = e.evaluate(ctx, assets[i], local, seen)
 		}
 		mu.Lock()
 		snaps = append(snaps, local)
@@ -179,19 +190,40 @@ func Evaluate(ctx context.Context, env Env, p *Policy, assets []*Asset, files []
 	for i, r := range p.Rules {
 		rep.Summary.ByRule[i].Rule = r.ID
 	}
+	n := 0
 	for _, fs := range perAsset {
-		for _, f := range fs {
+		for i := range fs {
+			if listed(&fs[i], env.IncludePasses) {
+				n++
+			}
+		}
+	}
+	rep.Findings = make([]*Finding, 0, n)
+	for _, fs := range perAsset {
+		for i := range fs {
+			f := &fs[i]
 			ignored := f.Status == StatusUnknown && f.Rule.OnUnknown == UnknownIgnore
 			rep.Summary.add(f.Status, ignored)
 			rep.Summary.ByRule[f.Rule.index].add(f.Status, ignored)
-			if ignored || (f.Status == StatusPass && !env.IncludePasses) {
-				continue
+			if listed(f, env.IncludePasses) {
+				rep.Findings = append(rep.Findings, f)
 			}
-			rep.Findings = append(rep.Findings, f)
 		}
 	}
 	rep.Snapshots = mergeSnapshots(snaps)
 	return rep
+}
+
+// listed reports whether a finding is listed in the report: not an
+// ignored unknown, nor a pass unless passes are asked for.
+func listed(f *Finding, passes bool) bool {
+	switch f.Status {
+	case StatusUnknown:
+		return f.Rule.OnUnknown != UnknownIgnore
+	case StatusPass:
+		return passes
+	}
+	return true
 }
 
 // spread runs work over idx in n goroutines, in contiguous slices.
@@ -289,25 +321,36 @@ func (e *engine) verdict(r *Rule, p *Place, scope string) *Verdict {
 }
 
 // evaluate resolves one asset and applies every rule that matches it.
-func (e *engine) evaluate(ctx context.Context, a *Asset, snaps map[int64]Snapshot) []*Finding {
+// The findings and their verdict lists share two allocations per asset.
+func (e *engine) evaluate(ctx context.Context, a *Asset, snaps map[int64]Snapshot, seen map[verdictKey]*Verdict) []Finding {
 	res := e.resolve(ctx, a, snaps)
-	var out []*Finding
+	out := make([]Finding, 0, len(e.p.Rules))
+	vs := make([]*Verdict, 0, len(e.p.Rules)*max(1, len(res.Places)))
+	var none *Verdict
 	for _, r := range e.p.Rules {
 		if !r.matches(a, res) {
 			continue
 		}
-		f := &Finding{Rule: r, Asset: a, Resolution: res}
+		start := len(vs)
 		if len(res.Places) == 0 {
-			f.Verdicts = []*Verdict{unresolved(res.Error)}
-		} else {
-			f.Verdicts = make([]*Verdict, len(res.Places))
-			for i, p := range res.Places {
-				f.Verdicts[i] = e.verdict(r, p, a.Scope)
+			if none == nil {
+				none = unresolved(res.Error)
 			}
+			vs = append(vs, none)
 		}
+		for _, p := range res.Places {
+			k := verdictKey{r.index, p, a.Scope}
+			v := seen[k]
+			if v == nil {
+				v = e.verdict(r, p, a.Scope)
+				seen[k] = v
+			}
+			vs = append(vs, v)
+		}
+		f := Finding{Rule: r, Asset: a, Resolution: res, Verdicts: vs[start:len(vs):len(vs)]}
 		f.Status = combine(f.Verdicts)
 		if f.Status != StatusPass {
-			e.exceptions(f)
+			e.exceptions(&f)
 		}
 		f.Fingerprint = fingerprint(r, a)
 		out = append(out, f)
@@ -377,12 +420,12 @@ func (r *Rule) matches(a *Asset, res *Resolution) bool {
 // status, so that an alert keeps its identity while the file changes
 // around it.
 func fingerprint(r *Rule, a *Asset) string {
-	h := sha256.New()
+	b := make([]byte, 0, 256)
 	for _, s := range []string{r.ID, a.Kind, a.Input, a.Resource, a.Attribute} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+		b = append(append(b, s...), 0)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
 
 // resolve finds the places of an asset through the join.
@@ -404,7 +447,7 @@ func (e *engine) resolve(ctx context.Context, a *Asset, snaps map[int64]Snapshot
 		case len(hr.Results) == 0:
 			return &Resolution{Error: "resolves to no address"}
 		}
-		res := &Resolution{}
+		res := newResolution()
 		for _, r := range hr.Results {
 			e.addResult(res, r, r.Query.Input, snaps)
 		}
@@ -416,7 +459,7 @@ func (e *engine) resolve(ctx context.Context, a *Asset, snaps map[int64]Snapshot
 		if e.env.Ranges == nil {
 			return &Resolution{Error: "no range data is loaded (run cloudatlas update), so addresses cannot be attributed"}
 		}
-		res := &Resolution{}
+		res := newResolution()
 		e.addResult(res, e.env.Join.Answer(e.env.Ranges, a.Query, day, maxWithin), "", snaps)
 		if len(res.Places) == 0 {
 			res.Error = "in no loaded range that names a provider"

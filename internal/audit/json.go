@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -33,11 +34,17 @@ type refs struct {
 	pOrder   []*Place
 	verdicts map[*Verdict]string
 	vOrder   []*Verdict
+	assets   map[*Asset]string
+	aOrder   []*Finding // the first finding of each asset
 }
 
 func (r *Report) refs() *refs {
-	x := &refs{places: map[*Place]string{}, verdicts: map[*Verdict]string{}}
+	x := &refs{places: map[*Place]string{}, verdicts: map[*Verdict]string{}, assets: map[*Asset]string{}}
 	for _, f := range r.Findings {
+		if _, ok := x.assets[f.Asset]; !ok {
+			x.assets[f.Asset] = "a" + strconv.Itoa(len(x.aOrder)+1)
+			x.aOrder = append(x.aOrder, f)
+		}
 		for _, v := range f.Verdicts {
 			if v.Place == nil {
 				continue
@@ -211,21 +218,79 @@ func WriteJSON(w io.Writer, r *Report, opt WriteOptions) error {
 		bw.WriteByte(':')
 		bw.Write(b)
 	}
+	bw.WriteString(`},"assets":{`)
+	err = inParallel(len(x.aOrder), 2048, bw, func(lo, hi int, b []byte) []byte {
+		for i := lo; i < hi; i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendAsset(b, x.aOrder[i], x)
+		}
+		return b
+	})
+	if err != nil {
+		return err
+	}
 	bw.WriteString(`},"findings":[`)
-	buf := make([]byte, 0, 1024)
-	day := atlas.DateOf(r.AsOf).String()
-	for i, f := range r.Findings {
-		buf = buf[:0]
-		if i > 0 {
-			buf = append(buf, ',')
+	err = inParallel(len(r.Findings), 4096, bw, func(lo, hi int, b []byte) []byte {
+		for i := lo; i < hi; i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendFinding(b, r.Findings[i], x)
 		}
-		buf = appendFinding(buf, f, x, day)
-		if _, err := bw.Write(buf); err != nil {
-			return err
-		}
+		return b
+	})
+	if err != nil {
+		return err
 	}
 	bw.WriteString("]}\n")
 	return bw.Flush()
+}
+
+// inParallel encodes items [0, n) in chunks on every core and writes
+// the chunks to w in order.
+func inParallel(n, chunk int, w io.Writer, encode func(lo, hi int, b []byte) []byte) error {
+	type job struct {
+		lo, hi int
+		out    chan []byte
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs, order := make(chan job), make(chan job, 2*workers)
+	go func() {
+		for lo := 0; lo < n; lo += chunk {
+			j := job{lo, min(lo+chunk, n), make(chan []byte, 1)}
+			order <- j
+			jobs <- j
+		}
+		close(jobs)
+		close(order)
+	}()
+	free := make(chan []byte, 2*workers+2)
+	for range workers {
+		go func() {
+			for j := range jobs {
+				var b []byte
+				select {
+				case b = <-free:
+				default:
+				}
+				j.out <- encode(j.lo, j.hi, b[:0])
+			}
+		}()
+	}
+	var err error
+	for j := range order {
+		b := <-j.out
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		select {
+		case free <- b:
+		default:
+		}
+	}
+	return err
 }
 
 func (r *Report) jsonHead(opt WriteOptions) jsonHead {
@@ -281,20 +346,13 @@ func jsonPlaceOf(p *Place) jsonPlace {
 	return jp
 }
 
-// appendFinding appends one finding's JSON.
-func appendFinding(b []byte, f *Finding, x *refs, day string) []byte {
+// appendAsset appends an asset as "id": {...}: what it is, where it
+// was written, and what it resolved to (the places, the range matches
+// and their feed snapshots, or why it resolved to none).
+func appendAsset(b []byte, f *Finding, x *refs) []byte {
 	a := f.Asset
-	b = append(b, `{"fingerprint":`...)
-	b = appendJSONString(b, f.Fingerprint)
-	b = append(b, `,"rule":`...)
-	b = appendJSONString(b, f.Rule.ID)
-	b = append(b, `,"severity":"`...)
-	b = append(b, f.Rule.Severity.String()...)
-	b = append(b, `","status":"`...)
-	b = append(b, f.Status...)
-	b = append(b, `","message":`...)
-	b = appendJSONString(b, f.Message())
-	b = append(b, `,"asset":{"input":`...)
+	b = appendJSONString(b, x.assets[a])
+	b = append(b, `:{"input":`...)
 	b = appendJSONString(b, a.Input)
 	b = append(b, `,"kind":"`...)
 	b = append(b, a.Kind...)
@@ -311,20 +369,21 @@ func appendFinding(b []byte, f *Finding, x *refs, day string) []byte {
 			b = appendJSONString(b, kv[1])
 		}
 	}
-	b = append(b, `},"places":[`...)
-	for i, p := range f.Resolution.Places {
+	res := f.Resolution
+	b = append(b, `,"places":[`...)
+	for i, p := range res.Places {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendJSONString(b, x.places[p])
 	}
 	b = append(b, `],"matches":[`...)
-	for i, m := range f.Resolution.Matches {
+	for i, m := range res.Matches {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"place":`...)
-		b = appendJSONString(b, x.places[f.Resolution.Places[m.Place]])
+		b = appendJSONString(b, x.places[res.Places[m.Place]])
 		if m.Address != "" {
 			b = append(b, `,"address":`...)
 			b = appendJSONString(b, m.Address)
@@ -333,13 +392,44 @@ func appendFinding(b []byte, f *Finding, x *refs, day string) []byte {
 		b = append(b, m.Prefix...)
 		b = append(b, `","feed":`...)
 		b = appendJSONString(b, m.Feed)
-		b = append(b, `,"tier":"`...)
-		b = append(b, m.Tier...)
-		b = append(b, `","snapshot":`...)
+		b = append(b, `,"snapshot":`...)
 		b = strconv.AppendInt(b, m.Snapshot, 10)
 		b = append(b, '}')
 	}
-	b = append(b, `],"verdicts":[`...)
+	b = append(b, `],"snapshots":[`...)
+	var seen []int64
+	for _, m := range res.Matches {
+		if !slices.Contains(seen, m.Snapshot) {
+			if len(seen) > 0 {
+				b = append(b, ',')
+			}
+			seen = append(seen, m.Snapshot)
+			b = strconv.AppendInt(b, m.Snapshot, 10)
+		}
+	}
+	b = append(b, ']')
+	if res.Error != "" {
+		b = append(b, `,"error":`...)
+		b = appendJSONString(b, res.Error)
+	}
+	return append(b, '}')
+}
+
+// appendFinding appends one finding's JSON: its rule and status, its
+// asset and verdicts by id, and the exceptions that waived it or have
+// expired.
+func appendFinding(b []byte, f *Finding, x *refs) []byte {
+	b = append(b, `{"fingerprint":"`...)
+	b = append(b, f.Fingerprint...)
+	b = append(b, `","rule":`...)
+	b = appendJSONString(b, f.Rule.ID)
+	b = append(b, `,"severity":"`...)
+	b = append(b, f.Rule.Severity.String()...)
+	b = append(b, `","status":"`...)
+	b = append(b, f.Status...)
+	b = append(b, `","asset":`...)
+	b = appendJSONString(b, x.assets[f.Asset])
+	b = append(b, `,"verdicts":[`...)
 	n := 0
 	for _, v := range f.Verdicts {
 		if id, ok := x.verdicts[v]; ok {
@@ -350,36 +440,26 @@ func appendFinding(b []byte, f *Finding, x *refs, day string) []byte {
 			n++
 		}
 	}
-	b = append(b, `],"as_of":"`...)
-	b = append(b, day...)
-	b = append(b, `","snapshots":[`...)
-	var seen []int64
-	for _, m := range f.Resolution.Matches {
-		if !slices.Contains(seen, m.Snapshot) {
-			if len(seen) > 0 {
-				b = append(b, ',')
-			}
-			seen = append(seen, m.Snapshot)
-			b = strconv.AppendInt(b, m.Snapshot, 10)
-		}
-	}
 	b = append(b, ']')
-	if f.Resolution.Error != "" {
-		b = append(b, `,"error":`...)
-		b = appendJSONString(b, f.Resolution.Error)
+	if len(f.Resolution.Places) == 0 {
+		b = append(b, `,"message":`...)
+		b = appendJSONString(b, f.Verdicts[0].Message)
 	}
 	if e := f.Waiver; e != nil {
 		b = append(b, `,"waiver":`...)
 		b = appendException(b, e, false)
 	}
-	b = append(b, `,"expired_exceptions":[`...)
-	for i, e := range f.Expired {
-		if i > 0 {
-			b = append(b, ',')
+	if len(f.Expired) > 0 {
+		b = append(b, `,"expired_exceptions":[`...)
+		for i, e := range f.Expired {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendException(b, e, true)
 		}
-		b = appendException(b, e, true)
+		b = append(b, ']')
 	}
-	return append(b, "]}"...)
+	return append(b, '}')
 }
 
 func appendException(b []byte, e *Exception, expired bool) []byte {

@@ -81,17 +81,15 @@ func TestAuditList(t *testing.T) {
 		Outcome struct {
 			ExitCode int `json:"exit_code"`
 		}
-		Findings []struct {
-			Rule, Status string
-			Asset        struct{ Input string }
-		}
+		Assets   map[string]struct{ Input string }
+		Findings []struct{ Rule, Status, Asset string }
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatalf("json: %v\n%s", err, r.stdout)
+		t.Fatalf("json: %v\n%.500s", err, r.stdout)
 	}
 	got := map[string]string{}
 	for _, f := range rep.Findings {
-		got[f.Rule+" "+f.Asset.Input] = f.Status
+		got[f.Rule+" "+rep.Assets[f.Asset].Input] = f.Status
 	}
 	if got["eu-controlled-operators eucloud:lon1"] != "pass" || got["no-foreign-intelligence-law 3.0.5.1"] != "waived" || rep.Outcome.ExitCode != r.code {
 		t.Errorf("2019: exit %d, %v", r.code, got)
