@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"runtime"
 	"slices"
 	"strings"
@@ -55,12 +56,12 @@ func newResolution() *Resolution {
 // RangeMatch is a range that put an asset (or one address of a host name)
 // in a place.
 type RangeMatch struct {
-	Place    int    `json:"-"` // index in Resolution.Places
-	Address  string `json:"address,omitempty"`
-	Prefix   string `json:"prefix"`
-	Feed     string `json:"feed"`
-	Tier     string `json:"tier"`
-	Snapshot int64  `json:"snapshot"`
+	Place    int          `json:"-"` // index in Resolution.Places
+	Address  string       `json:"address,omitempty"`
+	Prefix   netip.Prefix `json:"prefix"`
+	Feed     string       `json:"feed"`
+	Tier     string       `json:"tier"`
+	Snapshot int64        `json:"snapshot"`
 }
 
 // Finding is one rule applied to one asset.
@@ -75,10 +76,12 @@ type Finding struct {
 	Verdicts []*Verdict
 	// Waiver is the exception that waived the finding; Expired lists the
 	// exceptions that would have, had they not expired.
-	Waiver      *Exception
-	Expired     []*Exception
-	Fingerprint string
+	Waiver  *Exception
+	Expired []*Exception
 }
+
+// Fingerprint identifies the finding across runs (see [fingerprint]).
+func (f *Finding) Fingerprint() string { return fingerprint(f.Rule, f.Asset) }
 
 // Snapshot is a feed snapshot the audit's answers came from.
 type Snapshot struct {
@@ -155,19 +158,18 @@ func Evaluate(ctx context.Context, env Env, p *Policy, assets []*Asset, files []
 	rep := &Report{Policy: p, AsOf: env.Day, Files: files, Assets: len(assets)}
 	rep.AtlasEntities, rep.AtlasStatements, _, _ = e.a.Counts()
 	perAsset := make([][]Finding, len(assets))
-	snaps := make([]map[int64]Snapshot, 0)
+	var parts []*worker
 	var mu sync.Mutex
 	work := func(idx []int) {
-		local := map[int64]Snapshot{}
-		seen := map[verdictKey]*Verdict{}
+		w := &worker{e: e, snaps: map[int64]Snapshot{}, seen: map[rowKey][]*Verdict{}, counts: make([]Counts, len(p.Rules))}
 		for _, i := range idx {
 			if ctx.Err() != nil {
-				return
+				break
 			}
-			perAsset[i] = e.evaluate(ctx, assets[i], local, seen)
+			perAsset[i] = w.evaluate(ctx, assets[i])
 		}
 		mu.Lock()
-		snaps = append(snaps, local)
+		parts = append(parts, w)
 		mu.Unlock()
 	}
 	var hosts, others []int
@@ -190,28 +192,49 @@ func Evaluate(ctx context.Context, env Env, p *Policy, assets []*Asset, files []
 	for i, r := range p.Rules {
 		rep.Summary.ByRule[i].Rule = r.ID
 	}
+	snaps := make([]map[int64]Snapshot, len(parts))
+	for i, w := range parts {
+		snaps[i] = w.snaps
+		for r, c := range w.counts {
+			rep.Summary.ByRule[r].Counts.plus(c)
+			rep.Summary.Counts.plus(c)
+		}
+	}
 	n := 0
 	for _, fs := range perAsset {
-		for i := range fs {
-			if listed(&fs[i], env.IncludePasses) {
-				n++
-			}
-		}
+		n += len(fs)
 	}
 	rep.Findings = make([]*Finding, 0, n)
 	for _, fs := range perAsset {
 		for i := range fs {
-			f := &fs[i]
-			ignored := f.Status == StatusUnknown && f.Rule.OnUnknown == UnknownIgnore
-			rep.Summary.add(f.Status, ignored)
-			rep.Summary.ByRule[f.Rule.index].add(f.Status, ignored)
-			if listed(f, env.IncludePasses) {
-				rep.Findings = append(rep.Findings, f)
-			}
+			rep.Findings = append(rep.Findings, &fs[i])
 		}
 	}
 	rep.Snapshots = mergeSnapshots(snaps)
 	return rep
+}
+
+// worker is one goroutine of Evaluate with what it keeps to itself: the
+// snapshots it met, the verdicts it looked up (per place and scope, by
+// rule), and its counts per rule.
+type worker struct {
+	e      *engine
+	snaps  map[int64]Snapshot
+	seen   map[rowKey][]*Verdict
+	counts []Counts
+}
+
+type rowKey struct {
+	place *Place
+	scope string
+}
+
+func (c *Counts) plus(o Counts) {
+	c.Fail += o.Fail
+	c.Pass += o.Pass
+	c.Unknown += o.Unknown
+	c.Waived += o.Waived
+	c.UnknownIgnored += o.UnknownIgnored
 }
 
 // listed reports whether a finding is listed in the report: not an
@@ -269,10 +292,10 @@ type engine struct {
 	verdicts map[verdictKey]*Verdict
 }
 
-// placeID identifies a place summary: its place answer and key.
+// placeID identifies a place summary: its place answer (the join's
+// memo has one per place and day).
 type placeID struct {
-	pa  *answer.PlaceAnswer
-	key string
+	pa *answer.PlaceAnswer
 }
 
 type verdictKey struct {
@@ -282,15 +305,15 @@ type verdictKey struct {
 }
 
 // place returns the summary of a place answer, built once.
-func (e *engine) place(pa *answer.PlaceAnswer, key string, asn uint32, country string) *Place {
-	id := placeID{pa, key}
+func (e *engine) place(pa *answer.PlaceAnswer, key func() string, asn uint32, country string) *Place {
+	id := placeID{pa}
 	e.mu.RLock()
 	p := e.places[id]
 	e.mu.RUnlock()
 	if p != nil {
 		return p
 	}
-	p = newPlace(e.a, pa, key)
+	p = newPlace(e.a, pa, key())
 	p.ASN, p.Country = asn, country
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -320,16 +343,34 @@ func (e *engine) verdict(r *Rule, p *Place, scope string) *Verdict {
 	return v
 }
 
-// evaluate resolves one asset and applies every rule that matches it.
-// The findings and their verdict lists share two allocations per asset.
-func (e *engine) evaluate(ctx context.Context, a *Asset, snaps map[int64]Snapshot, seen map[verdictKey]*Verdict) []Finding {
-	res := e.resolve(ctx, a, snaps)
-	out := make([]Finding, 0, len(e.p.Rules))
-	vs := make([]*Verdict, 0, len(e.p.Rules)*max(1, len(res.Places)))
+// evaluate resolves one asset, applies every rule that matches it and
+// counts the findings; it returns those the report lists. The findings
+// and their verdict lists share two allocations per asset.
+func (w *worker) evaluate(ctx context.Context, a *Asset) []Finding {
+	e := w.e
+	res := e.resolve(ctx, a, w.snaps)
+	var buf [2][]*Verdict
+	rows := buf[:0]
+	if len(res.Places) > len(buf) {
+		rows = make([][]*Verdict, 0, len(res.Places))
+	}
+	rows = rows[:len(res.Places)]
+	for i, p := range res.Places {
+		k := rowKey{p, a.Scope}
+		if rows[i] = w.seen[k]; rows[i] == nil {
+			rows[i] = make([]*Verdict, len(e.p.Rules))
+			w.seen[k] = rows[i]
+		}
+	}
+	var out []Finding
+	var vs []*Verdict
 	var none *Verdict
 	for _, r := range e.p.Rules {
 		if !r.matches(a, res) {
 			continue
+		}
+		if vs == nil {
+			vs = make([]*Verdict, 0, len(e.p.Rules)*max(1, len(res.Places)))
 		}
 		start := len(vs)
 		if len(res.Places) == 0 {
@@ -338,21 +379,25 @@ func (e *engine) evaluate(ctx context.Context, a *Asset, snaps map[int64]Snapsho
 			}
 			vs = append(vs, none)
 		}
-		for _, p := range res.Places {
-			k := verdictKey{r.index, p, a.Scope}
-			v := seen[k]
-			if v == nil {
-				v = e.verdict(r, p, a.Scope)
-				seen[k] = v
+		for i, p := range res.Places {
+			if rows[i][r.index] == nil {
+				rows[i][r.index] = e.verdict(r, p, a.Scope)
 			}
-			vs = append(vs, v)
+			vs = append(vs, rows[i][r.index])
 		}
 		f := Finding{Rule: r, Asset: a, Resolution: res, Verdicts: vs[start:len(vs):len(vs)]}
 		f.Status = combine(f.Verdicts)
 		if f.Status != StatusPass {
 			e.exceptions(&f)
 		}
-		f.Fingerprint = fingerprint(r, a)
+		ignored := f.Status == StatusUnknown && r.OnUnknown == UnknownIgnore
+		w.counts[r.index].add(f.Status, ignored)
+		if !listed(&f, e.env.IncludePasses) {
+			continue
+		}
+		if out == nil {
+			out = make([]Finding, 0, len(e.p.Rules))
+		}
 		out = append(out, f)
 	}
 	return out
@@ -420,7 +465,8 @@ func (r *Rule) matches(a *Asset, res *Resolution) bool {
 // status, so that an alert keeps its identity while the file changes
 // around it.
 func fingerprint(r *Rule, a *Asset) string {
-	b := make([]byte, 0, 256)
+	var buf [256]byte
+	b := buf[:0]
 	for _, s := range []string{r.ID, a.Kind, a.Input, a.Resource, a.Attribute} {
 		b = append(append(b, s...), 0)
 	}
@@ -480,12 +526,12 @@ func hostAddresses(hr *answer.HostResult) []string {
 // its routed range's.
 func (e *engine) addResult(res *Resolution, r *answer.Result, address string, snaps map[int64]Snapshot) {
 	for _, w := range r.Whois {
-		p := e.place(w.PlaceAnswer, placeKey(w.Place), 0, "")
+		p := e.place(w.PlaceAnswer, func() string { return placeKey(w.Place) }, 0, "")
 		e.addMatch(res, p, w.Found, address, snaps)
 	}
 	if len(r.Whois) == 0 && r.Routing != nil {
 		rec := r.Routing.Found.Record
-		p := e.place(r.Routing.PlaceAnswer, routeKey(rec.ASN, rec.Country), rec.ASN, rec.Country)
+		p := e.place(r.Routing.PlaceAnswer, func() string { return routeKey(rec.ASN, rec.Country) }, rec.ASN, rec.Country)
 		e.addMatch(res, p, r.Routing.Found, address, snaps)
 	}
 }
@@ -500,7 +546,7 @@ func (e *engine) addMatch(res *Resolution, p *Place, f *answer.Found, address st
 		return
 	}
 	src := f.Source
-	res.Matches = append(res.Matches, RangeMatch{Place: i, Address: address, Prefix: f.Record.Prefix.String(), Feed: src.Feed,
+	res.Matches = append(res.Matches, RangeMatch{Place: i, Address: address, Prefix: f.Record.Prefix, Feed: src.Feed,
 		Tier: src.Tier.String(), Snapshot: src.SnapshotID})
 	if _, ok := snaps[src.SnapshotID]; !ok {
 		s := Snapshot{Feed: src.Feed, ID: src.SnapshotID, Tier: src.Tier.String(), UpstreamID: src.UpstreamID}
@@ -520,14 +566,14 @@ func (e *engine) addMatch(res *Resolution, p *Place, f *answer.Found, address st
 func (e *engine) resolveRegion(a *Asset) *Resolution {
 	if a.Scope != "" {
 		pl := atlas.Place{Provider: a.Provider}
-		return &Resolution{Places: []*Place{e.place(e.env.Join.Place(pl, e.env.Day), placeKey(pl), 0, "")}}
+		return &Resolution{Places: []*Place{e.place(e.env.Join.Place(pl, e.env.Day), func() string { return placeKey(pl) }, 0, "")}}
 	}
 	reg := e.a.Region(a.Provider, a.Region)
 	if reg == nil {
 		return &Resolution{Error: fmt.Sprintf("the atlas has no region %q of provider %q", a.Region, a.Provider)}
 	}
 	pl := atlas.Place{Provider: a.Provider, Partition: reg.Partition, Region: a.Region}
-	return &Resolution{Places: []*Place{e.place(e.env.Join.Place(pl, e.env.Day), placeKey(pl), 0, "")}}
+	return &Resolution{Places: []*Place{e.place(e.env.Join.Place(pl, e.env.Day), func() string { return placeKey(pl) }, 0, "")}}
 }
 
 // matchPattern matches s against a pattern where * is any run of

@@ -105,11 +105,11 @@ func TestVerdictsShared(t *testing.T) {
 	if x == nil || y == nil || z == nil || x.Verdicts[0] != y.Verdicts[0] || x.Verdicts[0] != z.Verdicts[0] {
 		t.Fatalf("verdicts not shared: %v %v %v", x, y, z)
 	}
-	if x.Resolution.Matches[0].Prefix != "3.0.5.0/24" || z.Resolution.Matches[0].Prefix != "3.0.0.0/15" {
+	if x.Resolution.Matches[0].Prefix.String() != "3.0.5.0/24" || z.Resolution.Matches[0].Prefix.String() != "3.0.0.0/15" {
 		t.Errorf("matches: %+v / %+v", x.Resolution.Matches, z.Resolution.Matches)
 	}
-	if x.Fingerprint == y.Fingerprint || len(x.Fingerprint) != 32 {
-		t.Errorf("fingerprints %q %q", x.Fingerprint, y.Fingerprint)
+	if x.Fingerprint() == y.Fingerprint() || len(x.Fingerprint()) != 32 {
+		t.Errorf("fingerprints %q %q", x.Fingerprint(), y.Fingerprint())
 	}
 }
 
@@ -122,8 +122,8 @@ func TestFingerprintStable(t *testing.T) {
 	two, _, _ := ParseInventory("x.txt", []byte("# moved\n\n3.0.5.1\n"))
 	r1 := Evaluate(t.Context(), Env{Join: newJoin(a), Ranges: fixtureRanges(t), Day: testDay}, p, one, nil)
 	r2 := Evaluate(t.Context(), Env{Join: newJoin(a), Ranges: fixtureRanges(t), Day: testDay.AddDate(0, 1, 0)}, p, two, nil)
-	if r1.Findings[0].Fingerprint != r2.Findings[0].Fingerprint || r1.Findings[0].Asset.Line == r2.Findings[0].Asset.Line {
-		t.Errorf("fingerprint changed with the line or day: %s %s", r1.Findings[0].Fingerprint, r2.Findings[0].Fingerprint)
+	if r1.Findings[0].Fingerprint() != r2.Findings[0].Fingerprint() || r1.Findings[0].Asset.Line == r2.Findings[0].Asset.Line {
+		t.Errorf("fingerprint changed with the line or day: %s %s", r1.Findings[0].Fingerprint(), r2.Findings[0].Fingerprint())
 	}
 }
 

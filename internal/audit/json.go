@@ -274,6 +274,7 @@ func inParallel(n, chunk int, w io.Writer, encode func(lo, hi int, b []byte) []b
 				select {
 				case b = <-free:
 				default:
+					b = make([]byte, 0, 256*chunk)
 				}
 				j.out <- encode(j.lo, j.hi, b[:0])
 			}
@@ -389,7 +390,7 @@ func appendAsset(b []byte, f *Finding, x *refs) []byte {
 			b = appendJSONString(b, m.Address)
 		}
 		b = append(b, `,"prefix":"`...)
-		b = append(b, m.Prefix...)
+		b = m.Prefix.AppendTo(b)
 		b = append(b, `","feed":`...)
 		b = appendJSONString(b, m.Feed)
 		b = append(b, `,"snapshot":`...)
@@ -420,7 +421,7 @@ func appendAsset(b []byte, f *Finding, x *refs) []byte {
 // expired.
 func appendFinding(b []byte, f *Finding, x *refs) []byte {
 	b = append(b, `{"fingerprint":"`...)
-	b = append(b, f.Fingerprint...)
+	b = append(b, f.Fingerprint()...)
 	b = append(b, `","rule":`...)
 	b = appendJSONString(b, f.Rule.ID)
 	b = append(b, `,"severity":"`...)

@@ -171,7 +171,8 @@ func addSARIFResult(run *sarif.Run, f *Finding, opt WriteOptions) {
 		loc.AddLogicalLocation(sarif.NewLogicalLocation().WithName(a.Resource).WithFullyQualifiedName(a.Resource).WithKind("resource"))
 	}
 	res.AddLocation(loc)
-	res.WithPartialFingerprints(map[string]string{"primaryLocationLineHash": f.Fingerprint, "cloudatlasFinding/v1": f.Fingerprint})
+	fp := f.Fingerprint()
+	res.WithPartialFingerprints(map[string]string{"primaryLocationLineHash": fp, "cloudatlasFinding/v1": fp})
 	if f.Waiver != nil {
 		res.AddSuppression(sarif.NewSuppression().WithKind("external").WithStatus("accepted").
 			WithJustification(fmt.Sprintf("%s (exception until %s)", f.Waiver.Reason, f.Waiver.Expires)))

@@ -91,40 +91,36 @@ type group struct {
 }
 
 // groupFindings groups a rule's findings of one status by the verdicts
-// they share (or, unresolved, by why), in order of first appearance.
+// they share (or, unresolved, by why) and their waiver, in order of
+// first appearance.
 func groupFindings(fs []*Finding, status string) []*group {
+	type groupID struct {
+		v   *Verdict
+		w   *Exception
+		key string // several verdicts, or an unresolved asset's reason
+	}
 	var out []*group
-	at := map[string]*group{}
+	at := map[groupID]*group{}
 	for _, f := range fs {
 		if f.Status != status {
 			continue
 		}
-		k := groupKey(f)
-		g := at[k]
+		id := groupID{w: f.Waiver}
+		switch {
+		case len(f.Verdicts) == 1 && f.Verdicts[0].Place != nil:
+			id.v = f.Verdicts[0]
+		default:
+			id.key = groupKey(f)
+		}
+		g := at[id]
 		if g == nil {
 			g = &group{status: status}
-			at[k] = g
+			at[id] = g
 			out = append(out, g)
 		}
 		g.findings = append(g.findings, f)
 	}
 	return out
-}
-
-func groupKey(f *Finding) string {
-	var b strings.Builder
-	for _, v := range f.Verdicts {
-		if v.Place == nil {
-			b.WriteString(v.Message)
-		} else {
-			fmt.Fprintf(&b, "%p", v)
-		}
-		b.WriteByte(0)
-	}
-	if f.Waiver != nil {
-		fmt.Fprintf(&b, "%p", f.Waiver)
-	}
-	return b.String()
 }
 
 func writeGroup(w *bufio.Writer, g *group) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -147,17 +148,19 @@ func (e *Env) readInventories(names []string) ([]*audit.Asset, []audit.Inventory
 // lookup). restore undoes that tuning.
 func (e *Env) auditRanges(ctx context.Context, env *audit.Env, assets []*audit.Asset, dirFlag string, names func() (*answer.Names, error)) (func(), error) {
 	restore := func() {}
-	var queries []answer.Query
-	hosts := 0
+	var queries []answer.Query // the first few
+	addrs, hosts := 0, 0
 	for _, a := range assets {
 		switch a.Kind {
 		case audit.KindAddress, audit.KindCIDR:
-			queries = append(queries, a.Query)
+			if addrs++; addrs <= scanLimit+1 {
+				queries = append(queries, a.Query)
+			}
 		case audit.KindHost:
 			hosts++
 		}
 	}
-	if len(queries) == 0 && hosts == 0 {
+	if addrs == 0 && hosts == 0 {
 		return restore, nil
 	}
 	if hosts > 0 {
@@ -171,13 +174,18 @@ func (e *Env) auditRanges(ctx context.Context, env *audit.Env, assets []*audit.A
 	if err != nil {
 		return restore, err
 	}
-	if len(queries)+hosts <= scanLimit && !slices.ContainsFunc(queries, answer.Query.IsPrefix) {
+	if addrs+hosts <= scanLimit && !slices.ContainsFunc(queries, answer.Query.IsPrefix) {
 		env.Ranges, err = d.ranges(queries)
 		return restore, err
 	}
 	tbl, restore, err := lookupTable(d.ix)
 	if err != nil {
 		return restore, err
+	}
+	if os.Getenv("GOGC") == "" {
+		// Evaluating keeps its findings: collecting as often as a stream
+		// of lookups does would only rescan them.
+		debug.SetGCPercent(200)
 	}
 	env.Ranges = answer.WithRoutes(tbl, d.routes)
 	return restore, nil
