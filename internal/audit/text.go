@@ -232,3 +232,18 @@ func sameNamed(x, y []Named) bool {
 	}
 	return true
 }
+
+// groupKey identifies the verdicts of a finding with several places, or
+// an unresolved finding by its reason.
+func groupKey(f *Finding) string {
+	var b strings.Builder
+	for _, v := range f.Verdicts {
+		if v.Place == nil {
+			b.WriteString(v.Message)
+		} else {
+			fmt.Fprintf(&b, "%p", v)
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
