@@ -170,7 +170,7 @@ func (e *Env) auditRanges(ctx context.Context, env *audit.Env, assets []*audit.A
 		}
 		env.Names = n
 	}
-	d, err := e.openRanges(ctx, dirFlag)
+	d, err := e.openRanges(ctx, dirFlag, env.Day)
 	if err != nil {
 		return restore, err
 	}
@@ -178,7 +178,7 @@ func (e *Env) auditRanges(ctx context.Context, env *audit.Env, assets []*audit.A
 		env.Ranges, err = d.ranges(queries)
 		return restore, err
 	}
-	tbl, restore, err := lookupTable(d.ix)
+	tbl, restore, err := d.lookupTable()
 	if err != nil {
 		return restore, err
 	}

@@ -21,7 +21,7 @@ var templateFS embed.FS
 // pageNames are the page templates; each is templates/<name>.html and
 // is parsed with the shared files. [parsePages] fails when a page file
 // is missing from this list or the list names a missing file.
-var pageNames = []string{"home", "answer", "entity", "market", "bulk", "search", "error", "as", "host", "api"}
+var pageNames = []string{"home", "answer", "entity", "market", "bulk", "search", "error", "as", "host", "api", "audit"}
 
 // sharedTemplates are parsed into every page.
 var sharedTemplates = []string{"templates/layout.html", "templates/parts.html"}

@@ -17,6 +17,7 @@ func (s *Server) routes() http.Handler {
 	// JSON API, read-only.
 	handle("GET /v1/ip/{ip...}", s.api(s.handleIP))
 	handle("POST /v1/bulk", s.api(s.handleBulk))
+	handle("POST /v1/audit", s.api(s.handleAudit))
 	handle("GET /v1/host/{name}", s.api(s.handleHost))
 	handle("GET /v1/whois/{target...}", s.api(s.handleWhois))
 	handle("GET /v1/entities/{id...}", s.api(s.handleEntity))
@@ -44,6 +45,8 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api", s.page(s.handleAPIPage))
 	handle("GET /bulk", s.page(s.handleBulkPage))
 	handle("POST /bulk", s.page(s.handleBulkSubmit))
+	handle("GET /audit", s.page(s.handleAuditPage))
+	handle("POST /audit", s.page(s.handleAuditSubmit))
 	s.routeDigests(handle) // roundups, reading lists, feeds, subscriptions
 	handle("GET /static/{hash}/{name}", http.HandlerFunc(s.handleStatic))
 	handle("/", s.page(s.handleNotFound))
