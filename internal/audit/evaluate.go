@@ -219,6 +219,7 @@ func Evaluate(ctx context.Context, env Env, p *Policy, assets []*Asset, files []
 // rule), and its counts per rule.
 type worker struct {
 	e      *engine
+	buf    []answer.Found // the range matches of the asset at hand
 	snaps  map[int64]Snapshot
 	seen   map[rowKey][]*Verdict
 	counts []Counts
@@ -348,7 +349,12 @@ func (e *engine) verdict(r *Rule, p *Place, scope string) *Verdict {
 // and their verdict lists share two allocations per asset.
 func (w *worker) evaluate(ctx context.Context, a *Asset) []Finding {
 	e := w.e
-	res := e.resolve(ctx, a, w.snaps)
+	var res *Resolution
+	if (a.Kind == KindAddress || a.Kind == KindCIDR) && e.env.Ranges != nil {
+		res = w.resolveAddr(a)
+	} else {
+		res = e.resolve(ctx, a, w.snaps)
+	}
 	var buf [2][]*Verdict
 	rows := buf[:0]
 	if len(res.Places) > len(buf) {
@@ -520,6 +526,45 @@ func hostAddresses(hr *answer.HostResult) []string {
 		out = append(out, r.Query.Input)
 	}
 	return out
+}
+
+// resolveAddr places an address or CIDR as [answer.Joiner.Answer] does
+// (and [engine.resolve] through it), with the worker's match buffer
+// instead of a result per asset: the distinct places of its feed matches
+// (most specific first, at most [answer.MaxPlaces]), each from the join's
+// memo of place answers with the most specific range there; else its
+// routed range's.
+func (w *worker) resolveAddr(a *Asset) *Resolution {
+	e, day := w.e, w.e.env.Day
+	w.buf = answer.Find(e.env.Ranges, a.Query, maxWithin, w.buf)
+	res := newResolution()
+	for i := range w.buf {
+		f := &w.buf[i]
+		rec := f.Record
+		if rec.Provider == "" || f.Source.Tier == ranges.TierRouting {
+			continue
+		}
+		if slices.ContainsFunc(res.Places, func(p *Place) bool {
+			return p.Provider == rec.Provider && p.Partition == rec.Partition && p.Region == rec.Region
+		}) {
+			continue
+		}
+		if len(res.Places) == answer.MaxPlaces {
+			break
+		}
+		pl := atlas.Place{Provider: rec.Provider, Partition: rec.Partition, Region: rec.Region}
+		e.addMatch(res, e.place(e.env.Join.Place(pl, day), func() string { return placeKey(pl) }, 0, ""), f, "", w.snaps)
+	}
+	if n := len(w.buf); len(res.Places) == 0 && n > 0 && w.buf[n-1].Source.Tier == ranges.TierRouting {
+		f := &w.buf[n-1]
+		rec := f.Record
+		pa := e.env.Join.Route(rec.ASN, rec.Holder, rec.Country, day)
+		e.addMatch(res, e.place(pa, func() string { return routeKey(rec.ASN, rec.Country) }, rec.ASN, rec.Country), f, "", w.snaps)
+	}
+	if len(res.Places) == 0 {
+		res.Error = "in no loaded range that names a provider"
+	}
+	return res
 }
 
 // addResult adds the places of one join result: its feed places, else

@@ -1,11 +1,17 @@
 package audit
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/answer"
+	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/routing/routingtest"
 )
 
 // TestExampleRulesOverList runs the three example rules over the
@@ -272,4 +278,37 @@ func find(t *testing.T, rep *Report, rule, input string) *Finding {
 		t.Fatalf("no finding of %s for %s", rule, input)
 	}
 	return f
+}
+
+// TestResolveAddrMatchesJoin checks that the workers' path for addresses
+// places them exactly as the join's answer does, routing tier included.
+func TestResolveAddrMatchesJoin(t *testing.T) {
+	a := fixtureAtlas(t)
+	r := answer.WithRoutes(fixtureRanges(t), &answer.Routes{Table: routingtest.Example.Table(t),
+		Source: &lpm.Source{Feed: "routing", Tier: ranges.TierRouting, SnapshotID: 99, UpstreamID: "1.0.0"}})
+	p := policy(t, a, "testdata/policy.yaml")
+	e := &engine{env: Env{Join: newJoin(a), Ranges: r, Day: testDay}, a: a, p: p, places: map[placeID]*Place{}, verdicts: map[verdictKey]*Verdict{}}
+	w := &worker{e: e, snaps: map[int64]Snapshot{}, seen: map[rowKey][]*Verdict{}, counts: make([]Counts, len(p.Rules))}
+	inputs := "3.0.5.1\n52.80.0.1\n3.0.0.0/14\n139.144.0.5\n23.0.0.1\n45.0.0.1\n81.0.0.1\n2a00::1\n192.0.2.1\n2600:1f00::1\n"
+	assets, _, err := ParseInventory("x.txt", []byte(inputs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, as := range assets {
+		got, want := w.resolveAddr(as), e.resolve(t.Context(), as, map[int64]Snapshot{})
+		if fmt.Sprint(placeKeys(got), got.Matches, got.Error) != fmt.Sprint(placeKeys(want), want.Matches, want.Error) {
+			t.Errorf("%s: %v %v %q, the join gives %v %v %q", as.Input, placeKeys(got), got.Matches, got.Error, placeKeys(want), want.Matches, want.Error)
+		}
+	}
+	if got := placeKeys(w.resolveAddr(assets[4])); len(got) != 1 || got[0] != "AS20940/US" {
+		t.Errorf("routed address: %v", got)
+	}
+}
+
+func placeKeys(r *Resolution) []string {
+	var out []string
+	for _, p := range r.Places {
+		out = append(out, p.Key)
+	}
+	return out
 }
