@@ -34,4 +34,4 @@ for name in ("audit-json", "audit-text"):
           f"(user+sys {(x['user']+x['system'])*1000:.0f} ms, {(x['user']+x['system'])/(base['user']+base['system']):.2f}x)")
 PY
 "$ca" audit --data-dir "$work/data" --policy bench/audit/policy.yaml --format json "$work/addrs.txt" 2>/dev/null |
-	python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["summary"]; print(f"{s[\"assets\"]} assets, {len(d[\"rules\"])} rules: {s[\"fail\"]} fail, {s[\"pass\"]} pass, {s[\"unknown\"]} unknown; {len(d[\"places\"])} places, {len(d[\"verdicts\"])} verdicts judged once each")'
+	python3 bench/audit/summary.py
