@@ -63,6 +63,7 @@ func commandTable() map[string]command {
 		"reading-list": {"the readings of an ISO week and its most important changes", runReadingList},
 		"digest":       {"mail the daily roundup or the weekly reading list to the subscribers (digest send)", runDigest},
 		"audit":        {"check an inventory (list, Terraform state) against a sovereignty policy; a CI gate", runAudit},
+		"export":       {"write every range as a MaxMind DB (--format mmdb) or the atlas as JSON Lines (--format jsonl)", runExport},
 	}
 }
 
