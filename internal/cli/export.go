@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
@@ -80,12 +79,6 @@ func exportMMDBFile(ctx context.Context, e *Env, dirFlag, out string, j *answer.
 	restoreGC()
 	if err != nil {
 		return "", err
-	}
-	// Most of what the build allocates (the tree) stays live to the end:
-	// collecting less often saves a sixth of its time for a fifth more
-	// memory (docs/export.md). $GOGC overrides it.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(300))
 	}
 	x := &export.MMDB{Ranges: answer.WithRoutes(tbl, d.routes), Joiner: j, AsOf: day, Built: e.Now()}
 	var st *export.Stats

@@ -30,7 +30,7 @@ import (
 
 // run runs the command line args over the fixture atlas (nil atlas: the
 // embedded one) with stdin as input.
-func run(t *testing.T, atlasDir, stdin string, args ...string) (stdout string, code int) {
+func run(t testing.TB, atlasDir, stdin string, args ...string) (stdout string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
@@ -434,7 +434,7 @@ func TestExportAtlasJSONL(t *testing.T) {
 
 // sharedRanges returns ../shared/data/ranges beside the repository, or
 // skips the test (fails it when CLOUDATLAS_REQUIRE_SHARED=1).
-func sharedRanges(t *testing.T) string {
+func sharedRanges(t testing.TB) string {
 	t.Helper()
 	dir, err := filepath.Abs("../../../shared/data/ranges")
 	if err == nil {
