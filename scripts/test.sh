@@ -5,11 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Headless Chromium for the web tests, and CJK fonts so that Chinese
-# names show in its screenshots (Debian's packages).
+# Headless Chromium for the web tests, CJK fonts so that Chinese names
+# show in its screenshots, and mmdblookup (libmaxminddb's reader) for the
+# MMDB export tests (Debian's packages).
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="chromium"
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
+command -v mmdblookup >/dev/null 2>&1 || missing="$missing mmdb-bin"
 if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "installing$missing (apt-get)..." >&2
 	apt-get update -qq >/dev/null

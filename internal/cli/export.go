@@ -93,8 +93,8 @@ func exportMMDBFile(ctx context.Context, e *Env, dirFlag, out string, j *answer.
 	if st.Routing != nil {
 		routing = fmt.Sprintf("%d routed intervals (routing snapshot %d)", st.Routed, st.Routing.SnapshotID)
 	}
-	return fmt.Sprintf("%d bytes, %d feed ranges of %d feeds and %s, operators as of %s",
-		st.Bytes, st.FeedRanges, len(st.Feeds), routing, answer.Day(day)), nil
+	return fmt.Sprintf("%d bytes, %d feed ranges of %d feeds and %s, %d distinct records, operators as of %s",
+		st.Bytes, st.FeedRanges, len(st.Feeds), routing, st.Records, answer.Day(day)), nil
 }
 
 // writeOut runs write on standard output (out "-") or on a temporary

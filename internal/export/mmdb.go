@@ -44,7 +44,10 @@ type Stats struct {
 	// interval, and each feed prefix split where the routing tier starts
 	// or stops.
 	Inserted int
-	Bytes    int64
+	// Records counts the distinct records written; RouteKeys the
+	// distinct AS, holder and country triples joined to the atlas.
+	Records, RouteKeys int
+	Bytes              int64
 }
 
 // Write builds the MMDB and writes it to w. Every address gets the
@@ -84,6 +87,7 @@ func (x *MMDB) Write(w io.Writer) (*Stats, error) {
 	if err := b.feeds(feeds, prefixes); err != nil {
 		return nil, err
 	}
+	st.Records, st.RouteKeys = len(vals.byContent), len(b.routeValues)
 	n, err := tree.WriteTo(w)
 	if err != nil {
 		return nil, fmt.Errorf("export: write MMDB: %w", err)
