@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,8 @@ func runExport(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("%w: --format must be mmdb or jsonl, not %q", errUsage, clipText(*format))
 	case *out == "":
 		return fmt.Errorf("%w: --out FILE is required (- for standard output)", errUsage)
+	case *format == exportJSONL && flagSet(fs, "as-of"):
+		return fmt.Errorf("%w: --as-of applies to --format mmdb; the atlas export holds every date", errUsage)
 	}
 	day, err := asOf()
 	if err != nil {
@@ -128,4 +131,11 @@ func writeOut(e *Env, out string, write func(io.Writer) error) error {
 		return fmt.Errorf("%s: %w", out, err)
 	}
 	return nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -407,6 +407,7 @@ func TestExportRefusals(t *testing.T) {
 		{[]string{"export", "--format", "csv", "--out", target}, 2, "--format must be mmdb or jsonl"},
 		{[]string{"export", "--format", "mmdb"}, 2, "--out FILE is required"},
 		{[]string{"export", "--format", "mmdb", "--out", target, "--as-of", "1969"}, 2, "--as-of"},
+		{[]string{"export", "--format", "jsonl", "--out", target, "--as-of", "2020"}, 2, "--as-of applies to --format mmdb"},
 		{[]string{"export", "--format", "mmdb", "--out", target, "--data-dir", empty}, 1, "no range data loaded"},
 		{[]string{"export", "--format", "jsonl", "--out", filepath.Join(empty, "no", "such", "dir", "a.jsonl")}, 1, "--out"},
 	} {
