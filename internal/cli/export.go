@@ -35,8 +35,8 @@ func runExport(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("%w: --format must be mmdb or jsonl, not %q", errUsage, clipText(*format))
 	case *out == "":
 		return fmt.Errorf("%w: --out FILE is required (- for standard output)", errUsage)
-	case *format == exportJSONL && flagSet(fs, "as-of"):
-		return fmt.Errorf("%w: --as-of applies to --format mmdb; the atlas export holds every date", errUsage)
+	case *format == exportJSONL && (flagSet(fs, "as-of") || flagSet(fs, "current-ranges")):
+		return fmt.Errorf("%w: --as-of and --current-ranges apply to --format mmdb; the atlas export holds every date", errUsage)
 	}
 	day, err := asOf()
 	if err != nil {

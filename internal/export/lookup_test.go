@@ -55,13 +55,13 @@ type lookupFirst struct {
 
 // lookupAll runs "lookup --fields all --format jsonl" on addrs and
 // returns the first match of each.
-func lookupAll(t *testing.T, atlasDir, dataDir, asOf string, addrs []netip.Addr) []lookupFirst {
+func lookupAll(t *testing.T, atlasDir, dataDir string, addrs []netip.Addr, flags ...string) []lookupFirst {
 	t.Helper()
 	var in strings.Builder
 	for _, a := range addrs {
 		fmt.Fprintln(&in, a)
 	}
-	out, _ := run(t, atlasDir, in.String(), "lookup", "--data-dir", dataDir, "--fields", "all", "--format", "jsonl", "--as-of", asOf)
+	out, _ := run(t, atlasDir, in.String(), append([]string{"lookup", "--data-dir", dataDir, "--fields", "all", "--format", "jsonl"}, flags...)...)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != len(addrs) {
 		t.Fatalf("lookup: %d lines for %d inputs", len(lines), len(addrs))
@@ -369,13 +369,20 @@ func TestExportAnswersLikeLookup(t *testing.T) {
 	tool := mmdblookup(t)
 	dir := fixtureDir(t)
 	addrs := sample(t, dir, 1000, 4)
-	for _, asOf := range []string{"2015-06-01", "2026-02-01"} {
+	// As of today, and as of 2015 with today's ranges (no snapshot was
+	// in force then): the holder of AS13335 differs.
+	for _, c := range []struct {
+		asOf  string
+		flags []string
+	}{{"2026-02-01", nil}, {"2015-06-01", []string{"--current-ranges"}}} {
+		asOf := c.asOf
 		path := filepath.Join(t.TempDir(), "cloudatlas.mmdb")
-		out, _ := run(t, export.FixtureAtlas, "", "export", "--format", "mmdb", "--out", path, "--data-dir", dir, "--as-of", asOf)
+		args := append([]string{"export", "--format", "mmdb", "--out", path, "--data-dir", dir, "--as-of", asOf}, c.flags...)
+		out, _ := run(t, export.FixtureAtlas, "", args...)
 		if !strings.Contains(out, "wrote "+path+" (mmdb):") || !strings.Contains(out, "operators as of "+asOf) {
 			t.Errorf("export said: %s", out)
 		}
-		want := lookupAll(t, export.FixtureAtlas, dir, asOf, addrs)
+		want := lookupAll(t, export.FixtureAtlas, dir, addrs, append([]string{"--as-of", asOf}, c.flags...)...)
 		c := compareReader(t, path, addrs, want)
 		t.Logf("as of %s: maxminddb-golang compared with lookup on %d addresses (%d matched, %d unmatched)",
 			asOf, c.addrs, c.matched, c.addrs-c.matched)
@@ -397,6 +404,7 @@ func TestExportRefusals(t *testing.T) {
 	e := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
 		Atlas: os.DirFS(export.FixtureAtlas)}
 	empty := t.TempDir()
+	fixture := fixtureDir(t)
 	target := filepath.Join(t.TempDir(), "x.mmdb")
 	for _, c := range []struct {
 		args []string
@@ -407,7 +415,8 @@ func TestExportRefusals(t *testing.T) {
 		{[]string{"export", "--format", "csv", "--out", target}, 2, "--format must be mmdb or jsonl"},
 		{[]string{"export", "--format", "mmdb"}, 2, "--out FILE is required"},
 		{[]string{"export", "--format", "mmdb", "--out", target, "--as-of", "1969"}, 2, "--as-of"},
-		{[]string{"export", "--format", "jsonl", "--out", target, "--as-of", "2020"}, 2, "--as-of applies to --format mmdb"},
+		{[]string{"export", "--format", "jsonl", "--out", target, "--as-of", "2020"}, 2, "--as-of and --current-ranges apply to --format mmdb"},
+		{[]string{"export", "--format", "mmdb", "--out", target, "--data-dir", fixture, "--as-of", "2015"}, 1, "no snapshot was in force on 2015-01-01"},
 		{[]string{"export", "--format", "mmdb", "--out", target, "--data-dir", empty}, 1, "no range data loaded"},
 		{[]string{"export", "--format", "jsonl", "--out", filepath.Join(empty, "no", "such", "dir", "a.jsonl")}, 1, "--out"},
 	} {
@@ -482,7 +491,7 @@ func TestSharedExportAnswersLikeLookup(t *testing.T) {
 		t.Errorf("export summary: %s", out)
 	}
 	addrs := sample(t, dir, 150, 2)
-	want := lookupAll(t, "", dir, "2026-02-01", addrs)
+	want := lookupAll(t, "", dir, addrs, "--as-of", "2026-02-01")
 	c := compareReader(t, path, addrs, want)
 	t.Logf("maxminddb-golang compared with lookup on %d real addresses (%d matched, %d unmatched)", c.addrs, c.matched, c.addrs-c.matched)
 	if c.matched < 500 || c.addrs-c.matched < 20 {

@@ -62,7 +62,7 @@ func (x *MMDB) Write(w io.Writer) (*Stats, error) {
 		st.Routing = rt.Source
 	}
 	if len(prefixes) == 0 && rt == nil {
-		return nil, answer.Unavailablef(nil, "export: no range data to export: no feed and no routing tier is loaded")
+		return nil, answer.Unavailablef(nil, "export: no range data to export: no feed range and no routing tier")
 	}
 	vals := newValues()
 	tree, err := mmdbwriter.New(mmdbwriter.Options{
