@@ -38,6 +38,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	watch := fs.Duration("reload-every", 10*time.Second, "how often to check for new range data written by \"cloudatlas update\" (0 disables)")
 	resolve := fs.Bool("resolve", false, "resolve host names that clients ask about (A, AAAA and CNAME only; rate-limited per client); without it, names are answered from the names alone")
 	resolver := fs.String("resolver", "", "with --resolve: the DNS resolver `HOST:PORT` (default: those of /etc/resolv.conf)")
+	proxies := fs.String("trusted-proxies", "", "comma-separated `addresses or CIDRs` of reverse proxies whose X-Forwarded-For names the client (for per-client limits)")
 	mail := addMailFlags(fs)
 	sendAt := fs.String("send-digests", "", "mail the digests every day at `HH:MM` UTC (the day before's roundup; on Mondays last week's reading list too); needs --smtp")
 	if err := parseFlags(fs, args); err != nil {
@@ -45,6 +46,10 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+	}
+	trusted, err := web.ParseProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
 	dir, err := e.dataDir(*dirFlag)
 	if err != nil {
@@ -68,7 +73,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	defer closeDigests()
 	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout,
-		Names: names, Digests: digests, BaseURL: digests.BaseURL()})
+		Names: names, Digests: digests, BaseURL: digests.BaseURL(), Proxies: trusted})
 	if err != nil {
 		return err
 	}

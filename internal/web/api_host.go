@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -27,18 +26,21 @@ const (
 
 // clientLimits rate-limits resolutions per client.
 type clientLimits struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
+	mu      sync.Mutex
+	m       map[string]*rate.Limiter
+	proxies Proxies
 }
 
-func newClientLimits() *clientLimits { return &clientLimits{m: map[string]*rate.Limiter{}} }
+func newClientLimits(ps Proxies) *clientLimits {
+	return &clientLimits{m: map[string]*rate.Limiter{}, proxies: ps}
+}
 
 // allow takes n resolutions from the client's allowance, or reports how
 // long to wait.
 func (c *clientLimits) allow(r *http.Request, n int) (time.Duration, bool) {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+	host := r.RemoteAddr
+	if a := c.proxies.Client(r); a.IsValid() {
+		host = a.String()
 	}
 	c.mu.Lock()
 	l := c.m[host]

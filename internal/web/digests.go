@@ -321,7 +321,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusBadRequest, "the form could not be read: %v", err)
 	}
 	email, list := r.PostForm.Get("email"), r.PostForm.Get("list")
-	if err := svc.Subscribe(r.Context(), email, list, r.RemoteAddr); err != nil {
+	if err := svc.Subscribe(r.Context(), email, list, s.clientOf(r)); err != nil {
 		return digestError(w, err)
 	}
 	return s.render(w, http.StatusAccepted, "digest-message", messagePage{digestBase: s.digestBase("Check your inbox", list),

@@ -52,6 +52,10 @@ type Config struct {
 	// BaseURL is the site's absolute URL for links in feeds; nil takes
 	// them from each request.
 	BaseURL *url.URL
+	// Proxies are the reverse proxies trusted to name the client in
+	// X-Forwarded-For; per-client limits count by that client. Empty:
+	// the peer address is the client.
+	Proxies Proxies
 }
 
 // Server is the web atlas and API. Build it with [New]; it is safe for
@@ -97,7 +101,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Timeout = 10 * time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, atlas: cfg.Atlas,
-		metrics: newMetrics(), join: answer.New(cfg.Atlas), names: cfg.Names, limits: newClientLimits()}
+		metrics: newMetrics(), join: answer.New(cfg.Atlas), names: cfg.Names, limits: newClientLimits(cfg.Proxies)}
 	if s.names == nil {
 		s.names = &answer.Names{}
 	}
