@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	stopProfile := startProfile()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Run(ctx, os.Args[1:], &cli.Env{
 		Stdin:  os.Stdin,
@@ -21,5 +22,6 @@ func main() {
 		Getenv: os.Getenv,
 	})
 	stop()
+	stopProfile()
 	os.Exit(code)
 }
