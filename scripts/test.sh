@@ -25,7 +25,7 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -count=1 -timeout 15m ./...
-go test -count=1 -race ./internal/index ./internal/answer ./internal/cli ./internal/web
+go test -count=1 -timeout 20m -race ./internal/index ./internal/answer ./internal/cli ./internal/web
 ranges=../shared/data/ranges
 if [ -d "$ranges" ]; then
 	go run ./cmd/cloudatlas check --ranges "$ranges"
