@@ -23,8 +23,8 @@ func storeGeneration(ctx context.Context, p store.Place) (store.Generation, erro
 // watchStore keeps a replica's range data up to date with a PostgreSQL
 // store that other processes update (docs/store.md): it listens for
 // their announcements (NOTIFY), and checks the store's generation every
-// period as well (0: only when an announcement comes, or the listening
-// connection comes back), so that a lost notification delays new data
+// period as well (0: only when an announcement comes, or listening
+// starts again after a lost connection), so that a lost notification delays new data
 // by one period at most. On a new generation it reloads: the server
 // rebuilds its index from the store into its own data directory and
 // swaps its tables in one step. last is the generation read before the
@@ -37,7 +37,10 @@ func watchStore(ctx context.Context, log *slog.Logger, srv *web.Server, p store.
 	}
 	defer db.Close()
 	kick := make(chan struct{}, 1)
-	poke := func(string) {
+	poke := func(payload string) {
+		if payload == "" {
+			log.Info("listening for new range data", slog.String("channel", store.Channel))
+		}
 		select {
 		case kick <- struct{}{}:
 		default:
@@ -52,7 +55,6 @@ func watchStore(ctx context.Context, log *slog.Logger, srv *web.Server, p store.
 		defer t.Stop()
 		tick = t.C
 	}
-	poke("") // catch what was committed between the first load and now
 	for {
 		select {
 		case <-ctx.Done():

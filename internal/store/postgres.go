@@ -103,16 +103,20 @@ func (db *DB) Announce(ctx context.Context) error {
 }
 
 // Listen calls changed with the payload of every notification on
-// [Channel] until ctx is done, on a connection of its own; it reconnects
-// after a lost connection (calling lost with the error, then changed
-// with "" once connected again, since notifications sent meanwhile were
-// missed). On SQLite it returns at once.
+// [Channel] until ctx is done, on a connection of its own. It calls
+// changed with "" each time it starts listening, first and after a lost
+// connection (which it reports to lost, then reconnects), since
+// notifications sent while it was not listening were missed. On SQLite it
+// returns at once.
 func (db *DB) Listen(ctx context.Context, changed func(payload string), lost func(error)) {
 	if db.dialect != postgres {
 		return
 	}
 	for wait := 100 * time.Millisecond; ctx.Err() == nil; wait = min(2*wait, 5*time.Second) {
-		err := db.listenOnce(ctx, changed, func() { wait = 100 * time.Millisecond })
+		err := db.listenOnce(ctx, changed, func() {
+			wait = 100 * time.Millisecond
+			changed("")
+		})
 		if ctx.Err() != nil {
 			return
 		}
@@ -122,7 +126,6 @@ func (db *DB) Listen(ctx context.Context, changed func(payload string), lost fun
 			return
 		case <-time.After(wait):
 		}
-		changed("")
 	}
 }
 
