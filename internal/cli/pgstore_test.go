@@ -45,7 +45,7 @@ func awsFeed(t *testing.T, v int, region string) string {
 // other directory's index file stale, and it is rebuilt, not used.
 func TestUpdateAndLookupOnPostgres(t *testing.T) {
 	url := pgtest.URL(t)
-	writer, reader := t.TempDir(), t.TempDir()
+	writer, reader := filepath.Join(t.TempDir(), "new"), t.TempDir() // writer: a data dir not made yet
 	mustRun(t, "update", "--data-dir", writer, "--store", url, "--from", "testdata/feeds")
 	for _, dir := range []string{writer, reader} {
 		if _, err := os.Stat(filepath.Join(dir, store.DBFile)); err == nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -81,13 +82,21 @@ func (p Place) sqlitePath() string {
 	return path
 }
 
-// Open opens (creating and migrating if needed) the store of p.
+// Open opens (creating and migrating if needed) the store of p, and
+// creates the data directory if missing.
 func (p Place) Open(ctx context.Context) (*DB, error) {
 	d, path, err := parseURL(p.URL)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	if d == postgres {
+		// The data directory holds this process's index and lock, as it
+		// holds the SQLite database otherwise.
+		if p.Dir != "" {
+			if err := os.MkdirAll(p.Dir, 0o755); err != nil {
+				return nil, fmt.Errorf("store: create data dir: %w", err)
+			}
+		}
 		return openPostgres(ctx, p.URL)
 	}
 	if path == "" {
