@@ -238,3 +238,44 @@ func waitFor(t *testing.T, s *served, line string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestReplicaChecksTheStorePeriodically: data saved without an
+// announcement (a lost notification) reaches a replica at its next
+// periodic check of the store's generation.
+func TestReplicaChecksTheStorePeriodically(t *testing.T) {
+	url := pgtest.URL(t)
+	mustRun(t, "update", "--data-dir", t.TempDir(), "--store", url, "--from", awsFeed(t, 1, "cn-north-1"), "--feed", "aws")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--store", url,
+		"--bootstrap-timeout", "0", "--reload-every", "100ms")
+	client := &http.Client{Timeout: 5 * time.Second}
+	old, err := ipAnswer(client, s.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Place{Dir: t.TempDir(), URL: url}.Open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	snap, err := db.Load(t.Context(), old.Snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range snap.Records {
+		snap.Records[i].Region = "cn-northwest-1"
+	}
+	snap.UpstreamID, snap.SHA256 = "quiet", "quiet"
+	id, err := db.Save(t.Context(), snap) // no Announce
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got, err := ipAnswer(client, s.base)
+		if err == nil && got == (answerKey{Region: "cn-northwest-1", UpstreamID: "quiet", Snapshot: id}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %+v (%v) 5s after a save without notification\n%s", got, err, s.errb.String())
+		}
+	}
+}
