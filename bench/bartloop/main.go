@@ -18,6 +18,7 @@ import (
 	"github.com/gaissmai/bart"
 
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
+	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
 func main() {
@@ -30,7 +31,7 @@ func main() {
 }
 
 func run(dir, input string) error {
-	ix, err := dataset.OpenIndex(context.Background(), dir)
+	ix, err := dataset.OpenIndex(context.Background(), store.In(dir))
 	if err != nil {
 		return err
 	}

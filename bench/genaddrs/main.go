@@ -18,6 +18,7 @@ import (
 
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
 // blocks are public /8s where cloud providers hold much space.
@@ -63,7 +64,7 @@ func main() {
 // fromFeeds writes n addresses from inside the official IPv4 ranges of
 // the data dir.
 func fromFeeds(w *bufio.Writer, rng *rand.Rand, dir string, n int) error {
-	ix, err := dataset.OpenIndex(context.Background(), dir)
+	ix, err := dataset.OpenIndex(context.Background(), store.In(dir))
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func fromFeeds(w *bufio.Writer, rng *rand.Rand, dir string, n int) error {
 // address space of the data dir's routing tier (an interval is picked
 // with a probability proportional to its size, then an address in it).
 func fromRoutes(w *bufio.Writer, rng *rand.Rand, dir string, n int) error {
-	rt, _, err := dataset.OpenRoutes(context.Background(), dir)
+	rt, _, err := dataset.OpenRoutes(context.Background(), store.In(dir))
 	if err != nil {
 		return err
 	}

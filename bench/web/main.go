@@ -38,6 +38,7 @@ import (
 
 func main() {
 	dir := flag.String("data-dir", "", "data `directory` with range data (cloudatlas update --from ../shared/data/ranges)")
+	storeURL := flag.String("store", "", "the store `URL` (postgres://...; default the data directory's SQLite database)")
 	n := flag.Int("n", 200000, "requests per target")
 	conc := flag.Int("c", 32, "concurrent keep-alive clients")
 	limit := flag.Duration("max", 60*time.Second, "time limit per target")
@@ -45,7 +46,8 @@ func main() {
 	if *dir == "" {
 		log.Fatal("give -data-dir")
 	}
-	addrs, err := sampleAddrs(*dir, 10000)
+	place := store.Place{Dir: *dir, URL: *storeURL}
+	addrs, err := sampleAddrs(place, 10000)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Load: cli.RangeLoader(*dir), Atlas: a, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := web.New(web.Config{Load: cli.RangeLoader(place), Atlas: a, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -153,14 +155,14 @@ func get(c *http.Client, url string) error {
 
 // sampleAddrs returns n addresses, each inside a random loaded range,
 // with a fixed seed so runs compare.
-func sampleAddrs(dir string, n int) ([]string, error) {
+func sampleAddrs(place store.Place, n int) ([]string, error) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, dir)
+	db, err := place.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	ix, err := index.Open(ctx, db, dir)
+	ix, err := index.Open(ctx, db, place.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +177,7 @@ func sampleAddrs(dir string, n int) ([]string, error) {
 		}
 	}
 	if len(prefixes) == 0 {
-		return nil, fmt.Errorf("no range data in %s", dir)
+		return nil, fmt.Errorf("no range data in %s", place)
 	}
 	rng := rand.New(rand.NewPCG(42, 42))
 	out := make([]string, n)

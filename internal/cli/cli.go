@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/answer"
+	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
 // Env is what a command may touch of the outside world. Tests build one
@@ -32,7 +33,8 @@ type Env struct {
 	// otherwise.
 	Atlas fs.FS
 
-	currentRanges bool // --current-ranges
+	currentRanges bool   // --current-ranges
+	storeFlag     string // --store
 }
 
 // command is one subcommand.
@@ -160,6 +162,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	fmt.Fprintln(w, "\nRun \"cloudatlas <command> -h\" for a command's flags.")
 	fmt.Fprintln(w, "The data directory is --data-dir, else $CLOUDATLAS_DATA_DIR, else the user data dir.")
+	fmt.Fprintln(w, "The store is --store URL, else $CLOUDATLAS_STORE, else the data directory's SQLite database.")
 	fmt.Fprintln(w, "\nExit status: 0 success (every input matched); 1 some input matched nothing, or the")
 	fmt.Fprintln(w, "command failed; 2 usage or bad input (a bad flag, argument or input line).")
 }
@@ -170,6 +173,8 @@ func (e *Env) flagSet(name, args string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
 	dir := fs.String("data-dir", "", "data `directory` (default $CLOUDATLAS_DATA_DIR or the user data dir)")
+	fs.StringVar(&e.storeFlag, "store", "", "the store `URL`: postgres://... to share one PostgreSQL database between processes, "+
+		"sqlite:PATH, or empty for the data directory's SQLite database (default $CLOUDATLAS_STORE; docs/store.md)")
 	fs.Usage = func() {
 		fmt.Fprintf(e.Stderr, "Usage: cloudatlas %s [flags] %s\n\nFlags:\n", name, args)
 		fs.PrintDefaults()
@@ -204,6 +209,25 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	// Leave the positional arguments in fs.Args.
 	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// place returns where the store is (--store, else $CLOUDATLAS_STORE, else
+// the SQLite database of the data directory) with the data directory
+// named by a --data-dir flag value (see [Env.dataDir]). A store URL of
+// another form is a usage error naming where it came from.
+func (e *Env) place(dirFlag string) (store.Place, error) {
+	dir, err := e.dataDir(dirFlag)
+	if err != nil {
+		return store.Place{}, err
+	}
+	url, from := e.storeFlag, "--store"
+	if url == "" {
+		url, from = e.Getenv("CLOUDATLAS_STORE"), "$CLOUDATLAS_STORE"
+	}
+	if err := store.CheckURL(url); err != nil {
+		return store.Place{}, fmt.Errorf("%w: %s: %v", errUsage, from, err)
+	}
+	return store.Place{Dir: dir, URL: url}, nil
 }
 
 // dataDir resolves the data directory: the flag, else

@@ -16,28 +16,30 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
-// openStore opens the store of the data dir named by a --data-dir flag
-// value (see [Env.dataDir]) and returns it with the dir.
+// openStore opens the store (--store, $CLOUDATLAS_STORE, else the SQLite
+// database of the data dir named by a --data-dir flag value; see
+// [Env.place]) and returns it with the data dir. Every command that
+// opens the store comes through here or [Env.place].
 func (e *Env) openStore(ctx context.Context, dirFlag string) (*store.DB, string, error) {
-	dir, err := e.dataDir(dirFlag)
+	p, err := e.place(dirFlag)
 	if err != nil {
 		return nil, "", err
 	}
-	db, err := store.Open(ctx, dir)
+	db, err := p.Open(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	return db, dir, nil
+	return db, p.Dir, nil
 }
 
-// openIndex returns the current range index of the data dir named by a
-// --data-dir flag value (see [dataset.OpenIndex]).
+// openIndex returns the current range index of the store and data dir
+// (see [Env.place] and [dataset.OpenIndex]).
 func (e *Env) openIndex(ctx context.Context, dirFlag string) (*index.Index, error) {
-	dir, err := e.dataDir(dirFlag)
+	p, err := e.place(dirFlag)
 	if err != nil {
 		return nil, err
 	}
-	ix, err := dataset.OpenIndex(ctx, dir)
+	ix, err := dataset.OpenIndex(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -63,12 +65,12 @@ type rangeData struct {
 // and other snapshots were in force then. It shows the notes once: why
 // an index file was not used, and which feeds had no snapshot in force.
 func (e *Env) openRanges(ctx context.Context, dirFlag string, day time.Time) (*rangeData, error) {
-	dir, err := e.dataDir(dirFlag)
+	p, err := e.place(dirFlag)
 	if err != nil {
 		return nil, err
 	}
 	if day = e.rangesDay(day); day.Before(answer.Day0(e.Now())) {
-		at, err := dataset.RangesAt(ctx, dir, day)
+		at, err := dataset.RangesAt(ctx, p, day)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +93,7 @@ func (e *Env) openRanges(ctx context.Context, dirFlag string, day time.Time) (*r
 	if err != nil {
 		return nil, err
 	}
-	rt, note, err := dataset.OpenRoutes(ctx, dir)
+	rt, note, err := dataset.OpenRoutes(ctx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/bulletin"
 	"github.com/cloudatlas/cloudatlas/internal/digest"
 	"github.com/cloudatlas/cloudatlas/internal/mailer"
-	"github.com/cloudatlas/cloudatlas/internal/store"
 	"github.com/cloudatlas/cloudatlas/internal/subscription"
 )
 
@@ -295,7 +294,7 @@ func (e *Env) bulletin(ctx context.Context, dirFlag string, mf *mailFlags, a *at
 			return nil, nil, err
 		}
 	}
-	db, err := store.Open(ctx, dir)
+	db, _, err := e.openStore(ctx, dirFlag)
 	if err != nil {
 		return nil, nil, err
 	}

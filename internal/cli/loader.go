@@ -16,12 +16,13 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/web"
 )
 
-// RangeLoader returns the web server's loader of the range data in the
-// data directory dir: the store's current snapshots, their history and
-// the lookup table built from the index file (see [dataset.Load]).
-func RangeLoader(dir string) web.Loader {
+// RangeLoader returns the web server's loader of the range data of the
+// store at p: the store's current snapshots, their history and the
+// lookup table built from the index file of p.Dir (see [dataset.Load]).
+func RangeLoader(p store.Place) web.Loader {
+	dir := p.Dir
 	return func(ctx context.Context) (*web.RangeData, error) {
-		l, err := dataset.Load(ctx, dir)
+		l, err := dataset.Load(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -30,7 +31,7 @@ func RangeLoader(dir string) web.Loader {
 			d.History[feed] = webSnapshots(h)
 		}
 		if l.Table != nil {
-			rt, note, err := dataset.OpenRoutes(ctx, dir)
+			rt, note, err := dataset.OpenRoutes(ctx, p)
 			if err != nil {
 				return nil, err
 			}
@@ -40,7 +41,7 @@ func RangeLoader(dir string) web.Loader {
 				d.Note = strings.Trim(d.Note+"; "+note, "; ")
 			}
 		}
-		d.At = pastRanges(dir)
+		d.At = pastRanges(p)
 		d.Share = readShare(filepath.Join(dir, ShareFile))
 		return d, nil
 	}
@@ -48,9 +49,9 @@ func RangeLoader(dir string) web.Loader {
 
 // pastRanges returns the loader of the range data in force on a past
 // day (see [dataset.RangesAt]).
-func pastRanges(dir string) func(ctx context.Context, day time.Time) (*web.RangesAt, error) {
+func pastRanges(p store.Place) func(ctx context.Context, day time.Time) (*web.RangesAt, error) {
 	return func(ctx context.Context, day time.Time) (*web.RangesAt, error) {
-		at, err := dataset.RangesAt(ctx, dir, day)
+		at, err := dataset.RangesAt(ctx, p, day)
 		if err != nil {
 			return nil, err
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
+	"github.com/cloudatlas/cloudatlas/internal/store"
 	"github.com/cloudatlas/cloudatlas/internal/web"
 )
 
@@ -27,7 +28,7 @@ func parityServer(t *testing.T, dir string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: slog.New(slog.DiscardHandler),
+	srv, err := web.New(web.Config{Load: RangeLoader(store.In(dir)), Atlas: a, Logger: slog.New(slog.DiscardHandler),
 		Now: func() time.Time { return time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +112,7 @@ func TestSharedLookupAndBulkGiveTheSameBytes(t *testing.T) {
 	src := sharedRanges(t)
 	dir := t.TempDir()
 	mustRun(t, "update", "--data-dir", dir, "--from", src)
-	ix, err := dataset.OpenIndex(context.Background(), dir)
+	ix, err := dataset.OpenIndex(context.Background(), store.In(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,10 +51,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
-	dir, err := e.dataDir(*dirFlag)
+	p, err := e.place(*dirFlag)
 	if err != nil {
 		return err
 	}
+	dir := p.Dir
 	log, err := newLogger(e.Stderr, *logFormat)
 	if err != nil {
 		return err
@@ -72,13 +73,21 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer closeDigests()
-	srv, err := web.New(web.Config{Load: RangeLoader(dir), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout,
+	srv, err := web.New(web.Config{Load: RangeLoader(p), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout,
 		Names: names, Digests: digests, BaseURL: digests.BaseURL(), Proxies: trusted})
 	if err != nil {
 		return err
 	}
 	if err := startDigests(ctx, log, digests, *sendAt); err != nil {
 		return err
+	}
+	var gen store.Generation
+	if p.Shared() {
+		// Read before the first load: whatever is committed after it is
+		// new to the watcher.
+		if gen, err = storeGeneration(ctx, p); err != nil {
+			return err
+		}
 	}
 	if err := srv.Reload(ctx); err != nil {
 		return err
@@ -87,14 +96,21 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	fmt.Fprintf(e.Stdout, "cloudatlas: serving http://%s/ (data dir %s)\n", ln.Addr(), dir)
+	if p.Shared() {
+		fmt.Fprintf(e.Stdout, "cloudatlas: serving http://%s/ (store %s, index in %s)\n", ln.Addr(), p, dir)
+	} else {
+		fmt.Fprintf(e.Stdout, "cloudatlas: serving http://%s/ (data dir %s)\n", ln.Addr(), dir)
+	}
 	if !srv.Ready() {
 		fmt.Fprintln(e.Stdout, "cloudatlas: no range data yet; serving the atlas. Load ranges with \"cloudatlas update\" or \"cloudatlas update --from DIR\".")
 		if *bootstrap > 0 {
-			go bootstrapRanges(ctx, e, log, srv, dir, *bootstrap)
+			go bootstrapRanges(ctx, e, log, srv, p, *bootstrap)
 		}
 	}
-	if *watch > 0 {
+	switch {
+	case p.Shared():
+		go watchStore(ctx, log, srv, p, gen, *watch)
+	case *watch > 0:
 		go watchRanges(ctx, log, srv, dir, *watch)
 	}
 	return srv.Serve(ctx, ln, *grace)
@@ -185,11 +201,12 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 // bootstrapRanges downloads every feed once, within limit, and swaps the
 // new data in. Results and failures are logged: the server keeps serving
 // the atlas whatever happens.
-func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Server, dir string, limit time.Duration) {
+func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Server, p store.Place, limit time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	dir := p.Dir
 	log.Info("no range data: trying a first update from the official feeds", slog.Duration("limit", limit))
-	db, err := store.Open(ctx, dir)
+	db, err := p.Open(ctx)
 	if err != nil {
 		log.Warn("first update failed", slog.Any("err", err))
 		return

@@ -58,6 +58,9 @@ func runUpdate(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if rep.Announce != nil {
+		fmt.Fprintf(e.Stderr, "update: %v; servers sharing the store load the new data at their next check (--reload-every)\n", rep.Announce)
+	}
 	if rep.Index != nil {
 		fmt.Fprintf(e.Stderr, "update: %v; readers answer from the store until it can be written\n", rep.Index)
 	}

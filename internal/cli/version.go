@@ -20,6 +20,7 @@ type versionInfo struct {
 	Go        string         `json:"go"`
 	Atlas     atlasCounts    `json:"atlas"`
 	DataDir   string         `json:"data_dir"`
+	Store     string         `json:"store,omitempty"` // a shared (PostgreSQL) store, without its password
 	Snapshots []snapshotLine `json:"snapshots"`
 }
 
@@ -50,10 +51,15 @@ func runVersion(ctx context.Context, e *Env, args []string) error {
 	if a, err := e.loadAtlas(""); err == nil {
 		v.Atlas.Entities, v.Atlas.Statements, _, _ = a.Counts()
 	}
-	if v.DataDir, err = e.dataDir(*dirFlag); err != nil {
+	p, err := e.place(*dirFlag)
+	if err != nil {
 		return err
 	}
-	if v.Snapshots, err = currentSnapshots(ctx, v.DataDir); err != nil {
+	v.DataDir = p.Dir
+	if p.Shared() {
+		v.Store = p.String()
+	}
+	if v.Snapshots, err = currentSnapshots(ctx, p); err != nil {
 		return err
 	}
 	if f == "json" {
@@ -87,12 +93,12 @@ func buildVersion() versionInfo {
 
 // currentSnapshots lists the snapshot in use per feed; none when the
 // data dir has no store yet (version must not create one).
-func currentSnapshots(ctx context.Context, dir string) ([]snapshotLine, error) {
+func currentSnapshots(ctx context.Context, p store.Place) ([]snapshotLine, error) {
 	out := []snapshotLine{}
-	if !store.Exists(dir) {
+	if !p.Exists() {
 		return out, nil
 	}
-	db, err := store.Open(ctx, dir)
+	db, err := p.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +128,11 @@ func (v versionInfo) writeText(e *Env) error {
 		fmt.Fprintf(e.Stdout, "ranges: none loaded in %s (run cloudatlas update)\n", v.DataDir)
 		return nil
 	}
-	fmt.Fprintf(e.Stdout, "ranges in %s:\n", v.DataDir)
+	if v.Store != "" {
+		fmt.Fprintf(e.Stdout, "ranges in %s (index in %s):\n", v.Store, v.DataDir)
+	} else {
+		fmt.Fprintf(e.Stdout, "ranges in %s:\n", v.DataDir)
+	}
 	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
 	for _, s := range v.Snapshots {
 		fmt.Fprintf(tw, "  %s\tsnapshot %d\t%s\t%s\n", s.Feed, s.ID, orDash(s.UpstreamDate), orDash(s.UpstreamID))

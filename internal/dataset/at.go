@@ -33,10 +33,10 @@ type At struct {
 	Notes []string
 }
 
-// RangesAt returns the range data of the data dir in force on day (the
+// RangesAt returns the range data of the store at p in force on day (the
 // whole day counts: a snapshot dated that day is in force).
-func RangesAt(ctx context.Context, dir string, day time.Time) (*At, error) {
-	db, err := store.Open(ctx, dir)
+func RangesAt(ctx context.Context, p store.Place, day time.Time) (*At, error) {
+	db, err := p.Open(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -17,21 +17,27 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
-// OpenIndex returns the current range index of the data dir: the index
-// file when there is one, else rebuilt from the store (then
-// [index.Index.Note] may say why the file could not be used or saved;
-// the caller shows it once). With no feed loaded it fails with an error
-// of kind [answer.Unavailable].
-func OpenIndex(ctx context.Context, dir string) (*index.Index, error) {
-	if ix, err := index.Read(filepath.Join(dir, index.File)); err == nil && !ix.Empty() {
-		return ix, nil
+// OpenIndex returns the current range index of the store at p: the
+// index file of p.Dir when it is current, else rebuilt from the store
+// (then [index.Index.Note] may say why the file could not be used or
+// saved; the caller shows it once). The file of a data directory with its
+// own SQLite store is used without opening the store unless an update
+// marked it stale; with another store (PostgreSQL), which other
+// processes change, it is used only when it holds the store's current
+// snapshots. With no feed loaded it fails with an error of kind
+// [answer.Unavailable].
+func OpenIndex(ctx context.Context, p store.Place) (*index.Index, error) {
+	if p.Local() {
+		if ix, err := index.Read(filepath.Join(p.Dir, index.File)); err == nil && !ix.Empty() && ix.Store() == "" {
+			return ix, nil
+		}
 	}
-	db, err := store.Open(ctx, dir)
+	db, err := p.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	ix, err := index.Open(ctx, db, dir)
+	ix, err := index.Open(ctx, db, p.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -111,10 +117,10 @@ type Loaded struct {
 	Note string
 }
 
-// Load opens the store of dir and builds the lookup table of its current
+// Load opens the store at p and builds the lookup table of its current
 // snapshots, with their history.
-func Load(ctx context.Context, dir string) (*Loaded, error) {
-	db, err := store.Open(ctx, dir)
+func Load(ctx context.Context, p store.Place) (*Loaded, error) {
+	db, err := p.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +129,7 @@ func Load(ctx context.Context, dir string) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Open(ctx, db, dir)
+	ix, err := index.Open(ctx, db, p.Dir)
 	if err != nil {
 		return nil, err
 	}

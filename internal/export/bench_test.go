@@ -18,6 +18,7 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/export"
 	"github.com/cloudatlas/cloudatlas/internal/lpm"
+	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
 // BenchmarkSharedMMDB measures the export of the real feeds and routing
@@ -31,7 +32,7 @@ func BenchmarkSharedMMDB(b *testing.B) {
 	dir := b.TempDir()
 	run(b, "", "", "update", "--data-dir", dir, "--from", src)
 	ctx := context.Background()
-	ix, err := dataset.OpenIndex(ctx, dir)
+	ix, err := dataset.OpenIndex(ctx, store.In(dir))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func BenchmarkSharedMMDB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rt, _, err := dataset.OpenRoutes(ctx, dir)
+	rt, _, err := dataset.OpenRoutes(ctx, store.In(dir))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/dataset"
 	"github.com/cloudatlas/cloudatlas/internal/export"
 	"github.com/cloudatlas/cloudatlas/internal/routing"
+	"github.com/cloudatlas/cloudatlas/internal/store"
 )
 
 // These tests run the real commands: "cloudatlas update", "export" and
@@ -272,7 +273,7 @@ func parseValue(lines []string) (any, []string, error) {
 // addresses just outside them and inside more inside them.
 func sample(t *testing.T, dataDir string, n, inside int) []netip.Addr {
 	t.Helper()
-	ix, err := dataset.OpenIndex(context.Background(), dataDir)
+	ix, err := dataset.OpenIndex(context.Background(), store.In(dataDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +290,7 @@ func sample(t *testing.T, dataDir string, n, inside int) []netip.Addr {
 			feeds = append(feeds, span{p.Addr(), last(p)})
 		}
 	}
-	rt, _, err := dataset.OpenRoutes(context.Background(), dataDir)
+	rt, _, err := dataset.OpenRoutes(context.Background(), store.In(dataDir))
 	if err != nil || rt == nil {
 		t.Fatalf("routing tier of %s: %v", dataDir, err)
 	}

@@ -17,6 +17,9 @@ import (
 //
 //	magic "CAIX", version (1 byte)
 //	string table: count, then each as length + bytes
+//	store: the identity of the store the sets came from ("" for the
+//	       SQLite database of the file's own data directory); absent
+//	       in version 3, whose files all came from that database
 //	set count, then for each set:
 //	  source: feed, tier, order, snapshot id, upstream id,
 //	          upstream date (zig-zag unix ns, 0 = none), fetched (same)
@@ -36,16 +39,17 @@ import (
 // about a millisecond.
 const (
 	magic     = "CAIX"
-	version   = 3
+	version   = 4
 	entrySize = 17
 	v6Base    = 64 // added to an IPv6 prefix length in an entry
 )
 
 var errCorrupt = errors.New("corrupt index file")
 
-// encode serialises sets.
-func encode(sets []lpm.Set) []byte {
+// encode serialises sets, compiled from the store identified by store.
+func encode(sets []lpm.Set, store string) []byte {
 	e := &encoder{ids: map[string]uint64{}}
+	e.str(store)
 	e.uint(uint64(len(sets)))
 	for _, s := range sets {
 		e.set(s)
@@ -147,21 +151,33 @@ type rawSet struct {
 	block   []byte // the metadata block
 }
 
+// parsed is an index file split into sets.
+type parsed struct {
+	strs  []string
+	sets  []rawSet
+	store string
+}
+
 // parse checks the frame of an index file and splits it into sets
 // without decoding any record.
-func parse(b []byte) ([]string, []rawSet, error) {
+func parse(b []byte) (parsed, error) {
 	if len(b) < len(magic)+1+4 || string(b[:len(magic)]) != magic {
-		return nil, nil, fmt.Errorf("%w: bad magic", errCorrupt)
+		return parsed{}, fmt.Errorf("%w: bad magic", errCorrupt)
 	}
-	if b[len(magic)] != version {
-		return nil, nil, fmt.Errorf("%w: version %d, want %d", errCorrupt, b[len(magic)], version)
+	v := b[len(magic)]
+	if v != version && v != 3 {
+		return parsed{}, fmt.Errorf("%w: version %d, want %d", errCorrupt, v, version)
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
 	if crc32.ChecksumIEEE(body) != sum {
-		return nil, nil, fmt.Errorf("%w: checksum mismatch", errCorrupt)
+		return parsed{}, fmt.Errorf("%w: checksum mismatch", errCorrupt)
 	}
 	d := &decoder{b: body[len(magic)+1:]}
 	d.readStrings()
+	var p parsed
+	if v >= 4 {
+		p.store = d.str()
+	}
 	nsets := d.uint()
 	var sets []rawSet
 	for i := uint64(0); i < nsets && d.err == nil; i++ {
@@ -170,7 +186,8 @@ func parse(b []byte) ([]string, []rawSet, error) {
 	if d.err == nil && len(d.b) != 0 {
 		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
 	}
-	return d.strs, sets, d.err
+	p.strs, p.sets = d.strs, sets
+	return p, d.err
 }
 
 type decoder struct {

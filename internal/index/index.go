@@ -47,6 +47,9 @@ type Index struct {
 	raw  []rawSet
 	sets []lpm.Set // decoded, in feed precedence order; nil until needed
 	note string    // see [Index.Note]
+	// store identifies the store the index was compiled from; "" for
+	// the SQLite database of the index file's own data directory.
+	store string
 }
 
 // Open returns the index of the store in dir: the index file when it
@@ -59,15 +62,19 @@ func Open(ctx context.Context, db *store.DB, dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	tag, err := StoreTag(ctx, db, dir)
+	if err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, File)
 	old, rerr := readFile(path)
-	if rerr == nil && old.holds(cur) {
+	if rerr == nil && old.store == tag && old.holds(cur) {
 		if marked(path) {
 			clearIfIdle(dir)
 		}
 		return old, nil
 	}
-	ix, err := Compile(ctx, db, cur)
+	ix, err := compile(ctx, db, cur, tag)
 	if err != nil {
 		return nil, err
 	}
@@ -87,10 +94,14 @@ func Refresh(ctx context.Context, db *store.DB, dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	tag, err := StoreTag(ctx, db, dir)
+	if err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, File)
 	ix, rerr := readFile(path)
-	if rerr != nil || !ix.holds(cur) {
-		if ix, err = Compile(ctx, db, cur); err != nil {
+	if rerr != nil || ix.store != tag || !ix.holds(cur) {
+		if ix, err = compile(ctx, db, cur, tag); err != nil {
 			return nil, err
 		}
 		if err := ix.Write(path); err != nil {
@@ -154,9 +165,28 @@ func (ix *Index) holds(cur []store.SnapshotInfo) bool {
 	return slices.Equal(want, got)
 }
 
-// Compile loads the snapshots cur from the store. Snapshots of feeds that
-// cloudatlas no longer knows are skipped.
-func Compile(ctx context.Context, db *store.DB, cur []store.SnapshotInfo) (*Index, error) {
+// StoreTag returns how an index file in dir names the store db: "" for
+// the SQLite database of dir itself (whose updates mark the file stale
+// before they change it), else the store's identity ([store.DB.ID]), so
+// that a file compiled from one store is never used with another.
+func StoreTag(ctx context.Context, db *store.DB, dir string) (string, error) {
+	if p := db.Path(); p != "" && filepath.Clean(p) == filepath.Join(filepath.Clean(dir), store.DBFile) {
+		return "", nil
+	}
+	id, err := db.ID(ctx)
+	if err != nil {
+		return "", err
+	}
+	return "store " + id, nil
+}
+
+// Store returns the tag ([StoreTag]) of the store the index was
+// compiled from.
+func (ix *Index) Store() string { return ix.store }
+
+// compile loads the snapshots cur from the store tagged tag. Snapshots of
+// feeds that cloudatlas no longer knows are skipped.
+func compile(ctx context.Context, db *store.DB, cur []store.SnapshotInfo, tag string) (*Index, error) {
 	var sets []lpm.Set
 	for order, f := range ranges.Feeds {
 		i := slices.IndexFunc(cur, func(c store.SnapshotInfo) bool { return c.Feed == f.ID })
@@ -173,17 +203,20 @@ func Compile(ctx context.Context, db *store.DB, cur []store.SnapshotInfo) (*Inde
 			Records: s.Records,
 		})
 	}
-	return FromSets(sets)
+	return fromSets(sets, tag)
 }
 
-// FromSets returns an index over sets.
-func FromSets(sets []lpm.Set) (*Index, error) {
-	data := encode(sets)
-	strs, raw, err := parse(data)
+// FromSets returns an index over sets, as of the SQLite store of the
+// data directory it is written to.
+func FromSets(sets []lpm.Set) (*Index, error) { return fromSets(sets, "") }
+
+func fromSets(sets []lpm.Set, tag string) (*Index, error) {
+	data := encode(sets, tag)
+	p, err := parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	return &Index{data: data, strs: strs, raw: raw, sets: sets}, nil
+	return &Index{data: data, strs: p.strs, raw: p.sets, sets: sets, store: p.store}, nil
 }
 
 // Empty reports whether the index holds no feed.
@@ -355,9 +388,9 @@ func readFile(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	strs, raw, err := parse(b)
+	p, err := parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("index: %s: %w", path, err)
 	}
-	return &Index{data: b, strs: strs, raw: raw}, nil
+	return &Index{data: b, strs: p.strs, raw: p.sets, store: p.store}, nil
 }

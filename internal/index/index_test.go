@@ -124,7 +124,7 @@ func TestCorruptFilesAreRejected(t *testing.T) {
 		"flipped":   flip(good, len(good)/2),
 	}
 	for name, b := range cases {
-		if _, _, err := parse(b); err == nil {
+		if _, err := parse(b); err == nil {
 			t.Errorf("%s: parse accepted a corrupt file", name)
 		}
 	}
@@ -148,11 +148,11 @@ func FuzzDecode(f *testing.F) {
 		if len(b) > 8 {
 			b = withChecksum(b[:len(b)-4])
 		}
-		strs, raw, err := parse(b)
+		p, err := parse(b)
 		if err != nil {
 			return
 		}
-		ix := &Index{strs: strs, raw: raw}
+		ix := &Index{strs: p.strs, raw: p.sets}
 		if _, err := ix.Sets(); err != nil {
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/mapped"
@@ -24,13 +25,26 @@ type Stored struct {
 	Table    *Table
 	Snapshot int64     // the store's id of the routing snapshot
 	Fetched  time.Time // when the tarballs were read or downloaded
+	// Store names the store the snapshot is from, as the index file does
+	// (index.StoreTag): "" for the SQLite database of the file's data
+	// directory, else "store " and the store's identity.
+	Store string
 }
+
+// storeLine starts the optional header line that names the store.
+const storeLine = "store "
 
 // WriteFile writes s to path through a synced temporary file in the same
 // directory, renamed into place: a reader sees the old file or the new
 // one, never a part.
 func WriteFile(path string, s Stored) error {
 	head := fmt.Sprintf("%s%d\n%s\n", fileMagic, s.Snapshot, s.Fetched.UTC().Format(time.RFC3339Nano))
+	if s.Store != "" {
+		if !strings.HasPrefix(s.Store, storeLine) || strings.Contains(s.Store, "\n") {
+			return fmt.Errorf("routing: %s: store tag %q: want %q and an id", path, s.Store, storeLine)
+		}
+		head += s.Store + "\n"
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp")
 	if err != nil {
 		return fmt.Errorf("routing: %s: %w", path, err)
@@ -82,6 +96,13 @@ func ReadFile(path string) (Stored, error) {
 			return Stored{}, fmt.Errorf("routing: %s: header line %d: %v: %w", path, i+2, err, ErrCorrupt)
 		}
 		rest = after
+	}
+	if bytes.HasPrefix(rest, []byte(storeLine)) {
+		line, after, ok := bytes.Cut(rest, []byte{'\n'})
+		if !ok || len(line) > 128 {
+			return Stored{}, fmt.Errorf("routing: %s: header line 4: %w", path, ErrCorrupt)
+		}
+		s.Store, rest = string(line), after
 	}
 	if s.Table, err = Open(rest); err != nil {
 		return Stored{}, fmt.Errorf("routing: %s: %w", path, err)

@@ -36,7 +36,7 @@ func (db *DB) SaveDigest(ctx context.Context, d Digest, replace bool) (Digest, e
 		}
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO digests (list, key, built_at, quiet, body) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (list, key) DO NOTHING`, d.List, d.Key, formatTime(d.BuiltAt), d.Quiet, d.Body)
+		ON CONFLICT (list, key) DO NOTHING`, d.List, d.Key, formatTime(d.BuiltAt), boolInt(d.Quiet), d.Body)
 	if err != nil {
 		return Digest{}, fmt.Errorf("store: %s: %w", op, err)
 	}
@@ -52,6 +52,14 @@ func (db *DB) SaveDigest(ctx context.Context, d Digest, replace bool) (Digest, e
 		return Digest{}, fmt.Errorf("store: %s: commit: %w", op, err)
 	}
 	return db.Digest(ctx, d.List, d.Key)
+}
+
+// boolInt is b as the INTEGER 0 or 1 that both databases store.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Digest returns the stored digest of list and key, or an error

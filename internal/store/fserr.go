@@ -73,3 +73,12 @@ func fromFS(err error) bool {
 	var errno syscall.Errno
 	return errors.As(err, &errno)
 }
+
+// fail wraps err, from operation op, with the store and, on SQLite, the
+// file-system problem behind it (see the function fail).
+func (db *DB) fail(op string, err error) error {
+	if db.dialect == postgres {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return fail(filepath.Dir(db.path), op, err)
+}

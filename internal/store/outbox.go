@@ -37,6 +37,9 @@ func (db *DB) QueueIssue(ctx context.Context, list, key string, now time.Time, m
 		return false, 0, fmt.Errorf("store: %s: %w", op, err)
 	}
 	defer tx.Rollback()
+	if err := db.dialect.exclusive(ctx, tx, "queue"); err != nil {
+		return false, 0, fmt.Errorf("store: %s: %w", op, err)
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sends WHERE list = $1 AND key = $2`, list, key).Scan(&n); err != nil {
 		return false, 0, fmt.Errorf("store: %s: %w", op, err)

@@ -33,16 +33,13 @@ func (db *DB) SaveRouting(ctx context.Context, s *RoutingSnapshot) (int64, error
 	if len(s.Table) == 0 {
 		return 0, fmt.Errorf("store: save routing %s/%s: empty table", s.ASNVersion, s.CountryVersion)
 	}
-	res, err := db.sql.ExecContext(ctx, `INSERT INTO routing_snapshots
+	var id int64
+	err := db.sql.QueryRowContext(ctx, `INSERT INTO routing_snapshots
 		(asn_version, asn_integrity, asn_sha256, country_version, country_integrity, country_sha256,
 		 fetched_at, source, v4, v6, encoded)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		s.ASNVersion, s.ASNIntegrity, s.ASNSHA256, s.CountryVersion, s.CountryIntegrity, s.CountrySHA256,
-		formatTime(s.Fetched), s.Source, s.V4, s.V6, s.Table)
-	if err != nil {
-		return 0, fmt.Errorf("store: save routing %s/%s: %w", s.ASNVersion, s.CountryVersion, err)
-	}
-	id, err := res.LastInsertId()
+		formatTime(s.Fetched), s.Source, s.V4, s.V6, s.Table).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: save routing %s/%s: %w", s.ASNVersion, s.CountryVersion, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -49,28 +48,30 @@ type Accept func(cur, same *SnapshotInfo) error
 // nil) agrees, and returns its id. The check and the save are one write
 // transaction: no other writer can slip a snapshot in between.
 func (db *DB) SaveIf(ctx context.Context, s *ranges.Snapshot, accept Accept) (int64, error) {
-	dir := filepath.Dir(db.path)
 	op := "save " + s.Feed
 	tx, err := db.sql.BeginTx(ctx, nil) // immediate: takes the write lock now
 	if err != nil {
-		return 0, fail(dir, op, err)
+		return 0, db.fail(op, err)
 	}
 	defer tx.Rollback()
+	if err := db.dialect.exclusive(ctx, tx, "snapshots"); err != nil {
+		return 0, db.fail(op, err)
+	}
 	if accept != nil {
 		cur, same, err := db.neighbours(ctx, tx, s)
 		if err != nil {
-			return 0, fail(dir, op, err)
+			return 0, db.fail(op, err)
 		}
 		if err := accept(cur, same); err != nil {
 			return 0, err
 		}
 	}
-	id, err := insertSnapshot(ctx, tx, s)
+	id, err := db.insertSnapshot(ctx, tx, s)
 	if err != nil {
-		return 0, fail(dir, op, err)
+		return 0, db.fail(op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fail(dir, op+": commit", err)
+		return 0, db.fail(op+": commit", err)
 	}
 	return id, nil
 }
@@ -93,38 +94,81 @@ func (db *DB) neighbours(ctx context.Context, tx *sql.Tx, s *ranges.Snapshot) (c
 	return cur, same, err
 }
 
-func insertSnapshot(ctx context.Context, tx *sql.Tx, s *ranges.Snapshot) (int64, error) {
+func (db *DB) insertSnapshot(ctx context.Context, tx *sql.Tx, s *ranges.Snapshot) (int64, error) {
 	v4, v6 := s.PrefixCount()
-	res, err := tx.ExecContext(ctx, `INSERT INTO snapshots
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO snapshots
 		(feed, upstream_id, upstream_date, sha256, fetched_at, source, v4, v6, records)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		s.Feed, s.UpstreamID, formatTime(s.UpstreamDate), s.SHA256, formatTime(s.Fetched),
-		s.Source, v4, v6, len(s.Records))
+		s.Source, v4, v6, len(s.Records)).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
-	return id, insertRecords(ctx, tx, id, s.Records)
+	return id, db.insertRecords(ctx, tx, id, s.Records)
 }
 
-func insertRecords(ctx context.Context, tx *sql.Tx, id int64, recs []ranges.Record) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO records
-		(snapshot_id, prefix, provider, partition, services, region, scope, country, subdivision, city, asn)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`)
-	if err != nil {
-		return err
+// recordCols are the columns of a record row, in the order
+// [DB.insertRecords] passes them.
+const recordCols = 12
+
+// insertRecords saves recs as the records of snapshot id: one prepared
+// row at a time on SQLite, where a statement costs no round trip, and
+// many rows per statement on PostgreSQL, where each costs one.
+func (db *DB) insertRecords(ctx context.Context, tx *sql.Tx, id int64, recs []ranges.Record) error {
+	rows := 1
+	if db.dialect == postgres {
+		rows = 1000 // 12,000 parameters, within PostgreSQL's 65,535
 	}
-	defer stmt.Close()
-	for _, r := range recs {
-		if _, err := stmt.ExecContext(ctx, id, r.Prefix.String(), r.Provider, r.Partition,
-			strings.Join(r.Services, "\t"), r.Region, r.Scope, r.Country, r.Subdivision, r.City, r.ASN); err != nil {
-			return fmt.Errorf("record %s: %w", r.Prefix, err)
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, rows*recordCols)
+	for start := 0; start < len(recs); start += rows {
+		batch := recs[start:min(start+rows, len(recs))]
+		if stmt == nil || len(batch) != rows {
+			if stmt != nil {
+				stmt.Close()
+			}
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, insertRecordsSQL(len(batch))); err != nil {
+				return err
+			}
+		}
+		args = args[:0]
+		for i, r := range batch {
+			args = append(args, id, start+i, r.Prefix.String(), r.Provider, r.Partition,
+				strings.Join(r.Services, "\t"), r.Region, r.Scope, r.Country, r.Subdivision, r.City, r.ASN)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("records %s to %s: %w", batch[0].Prefix, batch[len(batch)-1].Prefix, err)
 		}
 	}
 	return nil
+}
+
+// insertRecordsSQL is the statement that inserts n records.
+func insertRecordsSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO records (snapshot_id, seq, prefix, provider, partition, services, region, scope,
+		country, subdivision, city, asn) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range recordCols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d", i*recordCols+c+1)
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // Current returns the current snapshot of every feed that has one, ordered
@@ -234,7 +278,7 @@ func (db *DB) Load(ctx context.Context, id int64) (*ranges.Snapshot, error) {
 
 func (db *DB) records(ctx context.Context, id int64, n int) ([]ranges.Record, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT prefix, provider, partition, services, region,
-		scope, country, subdivision, city, asn FROM records WHERE snapshot_id = $1 ORDER BY rowid`, id)
+		scope, country, subdivision, city, asn FROM records WHERE snapshot_id = $1 ORDER BY `+db.dialect.recordOrder(), id)
 	if err != nil {
 		return nil, err
 	}

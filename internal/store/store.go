@@ -1,5 +1,7 @@
-// Package store keeps range snapshots in an embedded SQLite database
-// (modernc.org/sqlite, pure Go) under the data directory.
+// Package store keeps range snapshots, routing snapshots, digests and
+// subscribers in a database: an embedded SQLite database
+// (modernc.org/sqlite, pure Go) under the data directory by default, or a
+// PostgreSQL database (pgx) that several processes share (docs/store.md).
 //
 // Every imported snapshot is kept with its provenance; the current
 // snapshot of a feed is its newest row. An import is one transaction, so a
@@ -32,8 +34,10 @@ const DBFile = "cloudatlas.db"
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	sql  *sql.DB
-	path string
+	sql     *sql.DB
+	path    string // the SQLite file; "" for PostgreSQL
+	dialect dialect
+	url     string // the PostgreSQL URL; "" for SQLite
 }
 
 // Open opens (creating if needed) the store in dir and brings its schema
@@ -41,10 +45,15 @@ type DB struct {
 // and the database exists, it opens it read-only: readers can still
 // answer, and a write fails saying why.
 func Open(ctx context.Context, dir string) (*DB, error) {
+	return openSQLite(ctx, filepath.Join(dir, DBFile))
+}
+
+// openSQLite opens (creating if needed) the SQLite database at path.
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fail(filepath.Dir(dir), "create data dir", err)
 	}
-	path := filepath.Join(dir, DBFile)
 	// Writes take the write lock when they begin (_txlock=immediate), so
 	// that a transaction that reads and then writes never fails halfway
 	// on another writer's lock: it waits for it (busy_timeout) instead.
@@ -80,7 +89,7 @@ func open(ctx context.Context, path, params string, writable bool) (*DB, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &DB{sql: db, path: path}
+	s := &DB{sql: db, path: path, dialect: sqlite}
 	if writable {
 		err = s.migrateWhenFree(ctx)
 	} else {
@@ -101,8 +110,11 @@ func exists(path string) bool {
 // Close closes the database.
 func (s *DB) Close() error { return s.sql.Close() }
 
-// Path returns the database file's path.
+// Path returns the database file's path; "" for a PostgreSQL store.
 func (s *DB) Path() string { return s.path }
+
+// Postgres reports whether the store is a PostgreSQL database.
+func (s *DB) Postgres() bool { return s.dialect == postgres }
 
 // migrateWhenFree migrates, trying again while another process holds the
 // database: when several processes open a new data dir at once, SQLite
@@ -143,24 +155,56 @@ func (s *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	if err := createMigrationsTable(ctx, tx, s.dialect); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := migrationNames()
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return err
 	}
-	slices.Sort(names)
 	for _, name := range names {
-		if err := s.apply(ctx, name); err != nil {
+		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.apply(ctx, tx, name) }); err != nil {
 			return err
 		}
 	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return ensureID(ctx, tx) })
+}
+
+// createMigrationsTable creates the table that records the migrations
+// applied.
+func createMigrationsTable(ctx context.Context, tx *sql.Tx, d dialect) error {
+	_, err := tx.ExecContext(ctx, d.rewrite(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL)`))
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
+}
+
+// migrationNames returns the embedded migrations in the order to apply.
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// inTx runs f in a transaction, committing when it returns nil.
+func (s *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := s.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 var errOldSchema = errors.New("read-only, and its schema predates this cloudatlas")
@@ -168,7 +212,7 @@ var errOldSchema = errors.New("read-only, and its schema predates this cloudatla
 // checkSchema verifies that a database opened read-only has every
 // migration applied, since it cannot apply them.
 func (s *DB) checkSchema(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := migrationNames()
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", s.path, err)
 	}
@@ -183,17 +227,14 @@ func (s *DB) checkSchema(ctx context.Context) error {
 	return nil
 }
 
-func (s *DB) apply(ctx context.Context, name string) error {
+// apply applies the migration name within tx unless it is recorded as
+// applied.
+func (s *DB) apply(ctx context.Context, tx *sql.Tx, name string) error {
 	base := filepath.Base(name)
 	version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 	if err != nil {
 		return fmt.Errorf("migration %s: name must start with a number", base)
 	}
-	tx, err := s.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migration %s: %w", base, err)
-	}
-	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
 		return fmt.Errorf("migration %s: %w", base, err)
@@ -205,11 +246,11 @@ func (s *DB) apply(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("migration %s: %w", base, err)
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.dialect.rewrite(string(body))); err != nil {
 		return fmt.Errorf("migration %s: %w", base, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, version, base); err != nil {
 		return fmt.Errorf("migration %s: %w", base, err)
 	}
-	return tx.Commit()
+	return nil
 }

@@ -54,7 +54,7 @@ func (db *DB) Subscribe(ctx context.Context, email, emailKey, list, nonce string
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (email_key, list) DO UPDATE SET state = $4, nonce = $5, created_at = $6, email = $1,
 			confirmed_at = '', unsubscribed_at = ''
-		WHERE state = 'unsubscribed'`, email, emailKey, list, SubPending, nonce, formatTime(now))
+		WHERE subscribers.state = 'unsubscribed'`, email, emailKey, list, SubPending, nonce, formatTime(now))
 	if err != nil {
 		return Subscriber{}, fmt.Errorf("store: subscribe: %w", err)
 	}
@@ -80,7 +80,7 @@ func (db *DB) Subscriber(ctx context.Context, emailKey, list string) (Subscriber
 func (db *DB) LastConfirmSent(ctx context.Context, emailKey string) (time.Time, int, error) {
 	var last sql.NullString
 	var n sql.NullInt64
-	err := db.sql.QueryRowContext(ctx, `SELECT max(confirm_sent_at), sum(confirm_sends) FROM subscribers
+	err := db.sql.QueryRowContext(ctx, `SELECT max(confirm_sent_at), CAST(sum(confirm_sends) AS BIGINT) FROM subscribers
 		WHERE email_key = $1`, emailKey).Scan(&last, &n)
 	if err != nil {
 		return time.Time{}, 0, fmt.Errorf("store: last confirmation: %w", err)
@@ -94,14 +94,25 @@ func (db *DB) LastConfirmSent(ctx context.Context, emailKey string) (time.Time, 
 // whether it did: one pending confirmation mail per address at a time,
 // whatever the list, even when requests race.
 func (db *DB) ClaimConfirmSend(ctx context.Context, id int64, emailKey string, notBefore, now time.Time) (bool, error) {
-	res, err := db.sql.ExecContext(ctx, `UPDATE subscribers SET confirm_sent_at = $1, confirm_sends = confirm_sends + 1
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// On PostgreSQL two claims for one address and two lists would
+		// otherwise both see no other claim under READ COMMITTED.
+		if err := db.dialect.exclusive(ctx, tx, "confirm:"+emailKey); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE subscribers SET confirm_sent_at = $1, confirm_sends = confirm_sends + 1
 		WHERE id = $2 AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM subscribers
 			WHERE email_key = $3 AND confirm_sent_at != '' AND confirm_sent_at > $4)`,
-		formatTime(now), id, emailKey, formatTime(notBefore))
+			formatTime(now), id, emailKey, formatTime(notBefore))
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("store: claim confirmation: %w", err)
 	}
-	n, _ := res.RowsAffected()
 	return n == 1, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cloudatlas/cloudatlas/internal/guard"
+	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/routing"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 )
@@ -69,7 +70,12 @@ func (u *Updater) routing(ctx context.Context) Result {
 		return failed(res, err)
 	}
 	res.Status, res.Snapshot = Saved, routingInfo(next)
-	if err := routing.WriteFile(filepath.Join(u.Dir, routing.FileName), routing.Stored{Table: tbl, Snapshot: next.ID, Fetched: next.Fetched}); err != nil {
+	tag, err := index.StoreTag(ctx, u.Store, u.Dir)
+	if err == nil {
+		err = routing.WriteFile(filepath.Join(u.Dir, routing.FileName),
+			routing.Stored{Table: tbl, Snapshot: next.ID, Fetched: next.Fetched, Store: tag})
+	}
+	if err != nil {
 		res.Warnings = append(res.Warnings, err.Error()+"; readers load the routing table from the store until it can be written")
 	}
 	return res

@@ -71,6 +71,10 @@ type Report struct {
 	// Index is set when the index file could not be written: readers
 	// answer from the store until it can be ([*index.WriteError]).
 	Index error
+	// Announce is set when the processes sharing a PostgreSQL store
+	// could not be told of the new data (NOTIFY): they find it at their
+	// next periodic check instead.
+	Announce error
 }
 
 // Failed returns how many results are failures or refusals.
@@ -124,6 +128,7 @@ func (u *Updater) Run(ctx context.Context, feeds []*ranges.Feed) (Report, error)
 		}
 		rep.Index = err
 	}
+	rep.Announce = u.Store.Announce(context.WithoutCancel(ctx))
 	return rep, nil
 }
 
