@@ -158,7 +158,7 @@ func (ans *Answer) StepText(st Step) string {
 		if st.Share.Known {
 			s = from + " owns " + st.Share.String() + " of " + to
 		} else {
-			s = from + " owns a stake in " + to + " (share not published)"
+			s = from + " owns a stake in " + to + " (share not recorded)"
 		}
 	case "controls":
 		s = from + " controls " + to
@@ -192,9 +192,9 @@ func (ans *Answer) StepText(st Step) string {
 
 // OwnerText sums up an owner in words: "ultimate owner, controlling;
 // owns 25-34% in effect, through 2 paths", "controlling; share not
-// published", "ultimate owner, indirect; effective share not published",
+// recorded", "ultimate owner, indirect; effective share not recorded",
 // "owns at least 30% in effect; the share on 1 other path is not
-// published", with "its own owners are not recorded" and "unconfirmed"
+// recorded", with "its own owners are not recorded" and "unconfirmed"
 // when they apply.
 func OwnerText(o *Owner) string {
 	var role []string
@@ -226,15 +226,15 @@ func shareText(o *Owner) string {
 	direct := len(o.Paths) == 1 && o.Depth == 1
 	switch {
 	case !o.Share.Known && o.Depth > 1:
-		return "effective share not published"
+		return "effective share not recorded"
 	case !o.Share.Known:
-		return "share not published"
+		return "share not recorded"
 	case o.Share.Min >= 100 && o.Depth == 1:
 		return "owns 100%"
 	case o.Share.Min >= 100:
 		return "owns 100% in effect"
 	case o.UnknownPaths > 0:
-		return fmt.Sprintf("owns at least %s in effect; the share on %s is not published", o.Share,
+		return fmt.Sprintf("owns at least %s in effect; the share on %s is not recorded", o.Share,
 			count(o.UnknownPaths, "other path", "other paths"))
 	case direct:
 		return "owns " + o.Share.String()
@@ -332,7 +332,7 @@ func (ans *Answer) holding(steps []Step) Phrase {
 			if st.Share.Known {
 				verbs = append(verbs, "owns "+st.Share.String()+" of")
 			} else {
-				verbs = append(verbs, "owns a stake (share not published) in")
+				verbs = append(verbs, "owns a stake (share not recorded) in")
 			}
 		case "controls":
 			verbs = append(verbs, "controls")

@@ -35,7 +35,7 @@ func TestStepText(t *testing.T) {
 	}{
 		{Step{From: "org/a", Predicate: "owns", To: "org/b", Share: exact(30)}, "Alpha Ltd. owns 30% of Beta Ltd."},
 		{Step{From: "org/a", Predicate: "owns", To: "org/b", Share: ShareRange{Min: 50, Max: 80, Known: true}}, "Alpha Ltd. owns 50-80% of Beta Ltd."},
-		{Step{From: "org/a", Predicate: "owns", To: "org/b"}, "Alpha Ltd. owns a stake in Beta Ltd. (share not published)"},
+		{Step{From: "org/a", Predicate: "owns", To: "org/b"}, "Alpha Ltd. owns a stake in Beta Ltd. (share not recorded)"},
 		{Step{From: "person/p", Predicate: "controls", To: "org/a"}, "Pat Doe controls Alpha Ltd."},
 		{Step{From: "org/b", Predicate: "subsidiary_of", To: "org/a"}, "Beta Ltd. is a subsidiary of Alpha Ltd."},
 		{Step{From: "org/a", Predicate: "incorporated_in", To: "jurisdiction/ie"}, "Alpha Ltd. is incorporated in Ireland"},
@@ -66,14 +66,14 @@ func TestOwnerText(t *testing.T) {
 		{"indirect known", Owner{Depth: 2, Share: exact(15), Paths: one}, "owns 15% in effect"},
 		{"two paths", Owner{Depth: 1, Share: ShareRange{Min: 25, Max: 34, Known: true}, Paths: two, Ultimate: true},
 			"ultimate owner; owns 25-34% in effect, through 2 paths"},
-		{"unknown", Owner{Depth: 1, UnknownPaths: 1, Paths: one, Controlling: true}, "controlling; share not published"},
+		{"unknown", Owner{Depth: 1, UnknownPaths: 1, Paths: one, Controlling: true}, "controlling; share not recorded"},
 		{"unknown indirect", Owner{Depth: 3, UnknownPaths: 1, Paths: one, Ultimate: true},
-			"ultimate owner, indirect; effective share not published"},
+			"ultimate owner, indirect; effective share not recorded"},
 		{"whole, and a parallel statement", Owner{Depth: 1, Share: exact(100), UnknownPaths: 1, Paths: two}, "owns 100%"},
 		{"lower bound", Owner{Depth: 1, Share: exact(30), UnknownPaths: 2, Paths: []Path{{}, {}, {}}},
-			"owns at least 30% in effect; the share on 2 other paths is not published"},
+			"owns at least 30% in effect; the share on 2 other paths is not recorded"},
 		{"not a top", Owner{Depth: 1, UnknownPaths: 1, Paths: one, OwnersUnrecorded: true, Unconfirmed: true},
-			"share not published; its own owners are not recorded; unconfirmed"},
+			"share not recorded; its own owners are not recorded; unconfirmed"},
 	} {
 		if got := OwnerText(&tt.o); got != tt.want {
 			t.Errorf("%s: OwnerText = %q, want %q", tt.name, got, tt.want)
@@ -101,7 +101,7 @@ func TestOwnerPathsReadTopDown(t *testing.T) {
 	got := ans.OwnerPaths(o)
 	want := []string{
 		"Pat Doe controls Alpha Ltd. [3]; Alpha Ltd. owns 30% of and is the parent company of Beta Ltd. [1,2,4]",
-		"Pat Doe owns a stake (share not published) in Beta Ltd. (unconfirmed: newest evidence 2015)",
+		"Pat Doe owns a stake (share not recorded) in Beta Ltd. (unconfirmed: newest evidence 2015)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("OwnerPaths =\n%q\nwant\n%q", got, want)
@@ -145,7 +145,7 @@ func TestWhoisTextOneEntryPerLaw(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"incorporated there: ", "controlled from there: ", "located there: ", "in force since 2018-03-23",
-		"ultimate owner, controlling; share not published"} {
+		"ultimate owner, controlling; share not recorded"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -175,7 +175,7 @@ func TestChainReadsInWords(t *testing.T) {
 	// Amazon.com, Inc. has no owner in the fixture but is neither a person,
 	// a state body nor listed: not an ultimate owner.
 	old := chainSection(t, get(t, s, "/ip/52.80.0.1?as_of=2015-06-01", http.StatusOK).body)
-	wantContains(t, old, "Amazon.com, Inc.", "controlling; share not published; its own owners are not recorded",
+	wantContains(t, old, "Amazon.com, Inc.", "controlling; share not recorded; its own owners are not recorded",
 		"Amazon.com, Inc. is the parent company of Amazon Web Services, Inc.", "controlled from there")
 	wantNotContains(t, old, "ultimate owner")
 }
