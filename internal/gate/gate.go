@@ -1,0 +1,188 @@
+// Package gate admits requests to the JSON API. It checks bearer tokens
+// against the store (caching what it learns for a short time, so that a
+// revocation reaches a running server within TokenTTL), and counts the
+// requests of each organisation against its plan's quotas ([access]).
+//
+// Counting is in memory: a request costs no store access. Every Sync
+// interval the gate adds what it counted to the shared counts in the
+// store with one upsert per window, which returns the total of every
+// process; the next decisions use it. A process therefore sees the
+// requests of the others at most about two intervals late (theirs wait
+// up to one interval to be flushed, its own read up to one more), which
+// bounds how far a quota can be overshot across replicas. Requests
+// without a token get the anonymous allowance, counted per client
+// address in this process only.
+package gate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cloudatlas/cloudatlas/internal/access"
+)
+
+// Store is what the gate needs of the store (internal/store's DB).
+type Store interface {
+	// Credential returns what the token with the hex SHA-256 hash grants,
+	// or an error wrapping access.ErrUnknownToken.
+	Credential(ctx context.Context, hash string) (access.Credential, error)
+	// AddUsage adds each count to the shared count of its window and
+	// returns the totals (a count of 0 only reads).
+	AddUsage(ctx context.Context, counts []access.Count) ([]int64, error)
+	// TouchTokens records when tokens were last used.
+	TouchTokens(ctx context.Context, ids []int64, at time.Time) error
+	// PruneUsage deletes the minute counts of windows started before.
+	PruneUsage(ctx context.Context, before time.Time) error
+}
+
+// Config is what a [Gate] needs.
+type Config struct {
+	Store Store        // required
+	Plans *access.Plans // required: the plans organisations have
+	// Anonymous is the allowance of requests without a token, per client
+	// address; usually Plans.Anonymous. Limits of 0 are unlimited.
+	Anonymous access.Plan
+	// TokenTTL is how long a token check is reused before the store is
+	// asked again (how long a revocation may take to apply); 0 means 5 s.
+	TokenTTL time.Duration
+	// Sync is how often counts are shared through the store; 0 means 1 s.
+	Sync time.Duration
+	// Now is the clock; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Errors of [Gate.Admit] besides the token errors of package access.
+var (
+	// ErrNotBearer: an Authorization header of another scheme.
+	ErrNotBearer = errors.New("not a bearer token")
+	// ErrNoPlan: the token's organisation has a plan the server does not know.
+	ErrNoPlan = errors.New("plan unknown to this server")
+)
+
+// Refused reports whether err is a refusal of the credentials the
+// client sent (answered 401, or 403 for [ErrNoPlan]) rather than a
+// failure of the server.
+func Refused(err error) bool {
+	for _, e := range []error{access.ErrMalformedToken, access.ErrUnknownToken, access.ErrRevokedToken, ErrNotBearer, ErrNoPlan} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// Verdict is the gate's answer to one request.
+type Verdict struct {
+	access.Decision
+	Plan access.Plan
+	Org  string // the organisation of the token; "" without one
+}
+
+// Gate admits requests. Build it with [New]; run [Gate.Run] to share
+// counts through the store. It is safe for concurrent use.
+type Gate struct {
+	cfg    Config
+	log    *slog.Logger
+	now    func() time.Time
+	tokens sync.Map // access.Token -> *cached
+	ntok   atomic.Int64
+	mu     sync.Mutex
+	meters map[int64]*meter // by organisation id
+	// retired are counts of windows that ended before they were flushed.
+	retired []access.Count
+	anon    *anonymous
+}
+
+// New returns a gate over cfg.
+func New(cfg Config) (*Gate, error) {
+	if cfg.Store == nil || cfg.Plans == nil {
+		return nil, errors.New("gate: config needs a store and plans")
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 5 * time.Second
+	}
+	if cfg.Sync <= 0 {
+		cfg.Sync = time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Gate{cfg: cfg, log: cfg.Logger, now: cfg.Now, meters: map[int64]*meter{},
+		anon: newAnonymous(cfg.Anonymous)}, nil
+}
+
+// Anonymous returns the allowance of requests without a token.
+func (g *Gate) Anonymous() access.Plan { return g.cfg.Anonymous }
+
+// Admit decides one request given its Authorization header and the
+// client's address (host:port, as http.Request.RemoteAddr). Without a
+// header it is counted against the anonymous allowance of the address.
+// A header that is not a valid token is refused with an error for which
+// [Refused] holds, and also counted against the anonymous allowance
+// (which bounds how fast tokens can be guessed): the verdict then says
+// whether the address may still try. Any other error is a failure of
+// the store.
+func (g *Gate) Admit(ctx context.Context, authorization, remoteAddr string) (Verdict, error) {
+	now := g.now()
+	if authorization == "" {
+		return g.anon.take(remoteAddr, now), nil
+	}
+	tok, err := bearer(authorization)
+	if err != nil {
+		return g.anon.take(remoteAddr, now), err
+	}
+	c, err := g.credential(ctx, tok, now)
+	if err != nil {
+		if Refused(err) {
+			return g.anon.take(remoteAddr, now), err
+		}
+		return Verdict{}, err
+	}
+	c.used.Store(true)
+	return c.meter.take(now), nil
+}
+
+// bearer returns the token of an Authorization header "Bearer TOKEN"
+// (the scheme in any case, RFC 9110).
+func bearer(h string) (access.Token, error) {
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", fmt.Errorf("%w: send the header \"Authorization: Bearer TOKEN\"", ErrNotBearer)
+	}
+	return access.ParseToken(strings.TrimSpace(tok))
+}
+
+// Run shares the counts through the store every Sync interval until ctx
+// is done, then shares them once more.
+func (g *Gate) Run(ctx context.Context) {
+	t := time.NewTicker(g.cfg.Sync)
+	defer t.Stop()
+	var pruned time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			g.Flush(fctx)
+			return
+		case <-t.C:
+		}
+		g.Flush(ctx)
+		if now := g.now(); now.Sub(pruned) > time.Hour {
+			pruned = now
+			if err := g.cfg.Store.PruneUsage(ctx, now.Add(-time.Hour)); err != nil {
+				g.log.Warn("pruning old quota counts failed", slog.Any("err", err))
+			}
+		}
+	}
+}
