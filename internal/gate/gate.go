@@ -43,7 +43,7 @@ type Store interface {
 
 // Config is what a [Gate] needs.
 type Config struct {
-	Store Store        // required
+	Store Store         // required
 	Plans *access.Plans // required: the plans organisations have
 	// Anonymous is the allowance of requests without a token, per client
 	// address; usually Plans.Anonymous. Limits of 0 are unlimited.

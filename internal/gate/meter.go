@@ -28,8 +28,8 @@ type meter struct {
 	name   string
 	plan   access.Plan
 	win    [len(access.Spans)]window
-	last   int64 // unix seconds of the last request
-	loaded bool  // the windows were read from the store once
+	last   int64          // unix seconds of the last request
+	loaded bool           // the windows were read from the store once
 	ended  []access.Count // pending counts of windows that ended, to flush
 }
 
