@@ -66,6 +66,7 @@ func commandTable() map[string]command {
 		"digest":       {"mail the daily roundup or the weekly reading list to the subscribers (digest send)", runDigest},
 		"audit":        {"check an inventory (list, Terraform state) against a sovereignty policy; a CI gate", runAudit},
 		"export":       {"write every range as a MaxMind DB (--format mmdb) or the atlas as JSON Lines (--format jsonl)", runExport},
+		"token":        {"API tokens of organisations: token create --org NAME --plan PLAN, token list, token revoke PREFIX|ID", runToken},
 	}
 }
 

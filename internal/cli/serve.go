@@ -41,6 +41,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	proxies := fs.String("trusted-proxies", "", "comma-separated `addresses or CIDRs` of reverse proxies whose X-Forwarded-For names the client (for per-client limits)")
 	mail := addMailFlags(fs)
 	sendAt := fs.String("send-digests", "", "mail the digests every day at `HH:MM` UTC (the day before's roundup; on Mondays last week's reading list too); needs --smtp")
+	acc := addAccessFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -73,8 +74,13 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer closeDigests()
+	gate, closeAccess, err := e.startAccess(ctx, acc, *dirFlag, log)
+	if err != nil {
+		return err
+	}
+	defer closeAccess()
 	srv, err := web.New(web.Config{Load: RangeLoader(p), Atlas: a, Logger: log, Now: e.Now, Timeout: *timeout,
-		Names: names, Digests: digests, BaseURL: digests.BaseURL(), Proxies: trusted})
+		Names: names, Digests: digests, BaseURL: digests.BaseURL(), Proxies: trusted, Access: gate})
 	if err != nil {
 		return err
 	}

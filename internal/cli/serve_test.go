@@ -80,7 +80,7 @@ func TestServeWithoutRanges(t *testing.T) {
 // restart.
 func TestServePicksUpUpdates(t *testing.T) {
 	dir := t.TempDir()
-	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir, "--bootstrap-timeout", "0", "--reload-every", "20ms")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir, "--bootstrap-timeout", "0", "--reload-every", "20ms", "--anonymous-rpm", "0")
 	base := s.base
 	if resp, err := http.Get(base + "v1/ip/52.80.0.1"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("before the update: %v %v", resp, err)

@@ -170,6 +170,9 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if limit, plan := bulkLimit(r); in.n > limit {
+		return errorf(http.StatusRequestEntityTooLarge, "%d inputs given; the plan %s allows at most %d per request: split them into smaller requests", in.n, plan, limit)
+	}
 	body, err := s.runBulk(r, in, q)
 	if err != nil {
 		return err

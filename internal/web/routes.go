@@ -1,6 +1,9 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes returns the handler of every route. It is the one place that
 // lists them.
@@ -8,6 +11,9 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	s.methods = http.NewServeMux()
 	handle := func(pattern string, h http.Handler) {
+		if isAPI(pattern) {
+			h = s.guard(h)
+		}
 		mux.Handle(pattern, s.instrument(pattern, h))
 		if pattern != "/" && pattern != "/v1/" {
 			s.methods.Handle(pattern, http.NotFoundHandler())
@@ -51,4 +57,11 @@ func (s *Server) routes() http.Handler {
 	handle("GET /static/{hash}/{name}", http.HandlerFunc(s.handleStatic))
 	handle("/", s.page(s.handleNotFound))
 	return mux
+}
+
+// isAPI reports whether a route pattern is of the JSON API (/v1), which
+// the access gate guards.
+func isAPI(pattern string) bool {
+	_, path, _ := strings.Cut(pattern, " ")
+	return strings.HasPrefix(pattern, "/v1/") || strings.HasPrefix(path, "/v1/")
 }

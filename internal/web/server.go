@@ -28,6 +28,7 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/answer"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/bulletin"
+	"github.com/cloudatlas/cloudatlas/internal/gate"
 )
 
 // Config is what a [Server] needs.
@@ -56,6 +57,9 @@ type Config struct {
 	// X-Forwarded-For; per-client limits count by that client. Empty:
 	// the peer address is the client.
 	Proxies Proxies
+	// Access checks tokens and quotas on the API (docs/access.md); nil
+	// serves the API to everyone without limits.
+	Access *gate.Gate
 }
 
 // Server is the web atlas and API. Build it with [New]; it is safe for
