@@ -8,10 +8,17 @@
 //
 // The server, the baseline and the clients share one process and its
 // cores, so both targets are measured under the same conditions.
+//
+// With -access (the default), it also measures the cost of access
+// control: the same requests to a second server that checks a bearer
+// token and counts its organisation's quota (docs/access.md), against the
+// server without access control, alternating the two for -rounds rounds,
+// and prints the median ratio (target: at least 0.90).
 package main
 
 import (
 	"context"
+	crand "crypto/rand"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +29,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -29,8 +37,10 @@ import (
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/data"
+	"github.com/cloudatlas/cloudatlas/internal/access"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
 	"github.com/cloudatlas/cloudatlas/internal/cli"
+	"github.com/cloudatlas/cloudatlas/internal/gate"
 	"github.com/cloudatlas/cloudatlas/internal/index"
 	"github.com/cloudatlas/cloudatlas/internal/store"
 	"github.com/cloudatlas/cloudatlas/internal/web"
@@ -42,6 +52,8 @@ func main() {
 	n := flag.Int("n", 200000, "requests per target")
 	conc := flag.Int("c", 32, "concurrent keep-alive clients")
 	limit := flag.Duration("max", 60*time.Second, "time limit per target")
+	withAccess := flag.Bool("access", true, "also measure /v1/ip with a token and quotas against the same server without")
+	rounds := flag.Int("rounds", 3, "with -access: rounds of the two, alternating")
 	flag.Parse()
 	if *dir == "" {
 		log.Fatal("give -data-dir")
@@ -71,10 +83,27 @@ func main() {
 	atlasURL := listen(srv.Handler())
 	fmt.Printf("%d addresses sampled from the loaded ranges; %d requests per target, %d clients, GOMAXPROCS=%d\n",
 		len(addrs), *n, *conc, runtime.GOMAXPROCS(0))
-	b := run("baseline GET /ok", func(i int) string { return baseURL + "/ok" }, *n, *conc, *limit)
-	w := run("cloudatlas GET /v1/ip/{ip}", func(i int) string { return atlasURL + "/v1/ip/" + addrs[i%len(addrs)] }, *n, *conc, *limit)
+	b := run("baseline GET /ok", func(i int) string { return baseURL + "/ok" }, "", *n, *conc, *limit)
+	ipURL := func(base string) func(int) string {
+		return func(i int) string { return base + "/v1/ip/" + addrs[i%len(addrs)] }
+	}
+	w := run("cloudatlas GET /v1/ip/{ip}", ipURL(atlasURL), "", *n, *conc, *limit)
 	fmt.Printf("ratio: cloudatlas does %.2f of the baseline's requests per second (target >= 0.50); p99 %.2f ms (target < 10 ms)\n",
 		w.rps/b.rps, w.p99.Seconds()*1000)
+	if *withAccess {
+		gatedURL, token, stop := gatedServer(*dir, a)
+		defer stop()
+		var ratios []float64
+		for r := range *rounds {
+			fmt.Printf("round %d of %d:\n", r+1, *rounds)
+			plain := run("  /v1/ip without access", ipURL(atlasURL), "", *n, *conc, *limit)
+			gated := run("  /v1/ip with a token", ipURL(gatedURL), token, *n, *conc, *limit)
+			ratios = append(ratios, gated.rps/plain.rps)
+		}
+		slices.Sort(ratios)
+		fmt.Printf("access: with a token and quotas, /v1/ip does %.3f of the requests per second without (median of %d rounds: %.3f); target >= 0.90\n",
+			ratios[len(ratios)/2], len(ratios), ratios)
+	}
 }
 
 // listen serves h on a loopback port and returns its base URL.
@@ -95,13 +124,13 @@ type result struct {
 
 // run sends n GETs to url(i) from conc clients and reports throughput
 // and latency. It stops early at limit.
-func run(name string, url func(int) string, n, conc int, limit time.Duration) result {
+func run(name string, url func(int) string, token string, n, conc int, limit time.Duration) result {
 	tr := &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc, DisableCompression: true}
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	defer tr.CloseIdleConnections()
 	// Warm up: connections, caches.
 	for i := range 2000 {
-		get(client, url(i))
+		get(client, url(i), token)
 	}
 	var next atomic.Int64
 	var errs atomic.Int64
@@ -117,7 +146,7 @@ func run(name string, url func(int) string, n, conc int, limit time.Duration) re
 					return
 				}
 				t0 := time.Now()
-				if err := get(client, url(i)); err != nil {
+				if err := get(client, url(i), token); err != nil {
 					errs.Add(1)
 				}
 				lat[c] = append(lat[c], time.Since(t0))
@@ -137,9 +166,17 @@ func run(name string, url func(int) string, n, conc int, limit time.Duration) re
 
 func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
 
-// get fetches url and drains the body; non-200 is an error.
-func get(c *http.Client, url string) error {
-	resp, err := c.Get(url)
+// get fetches url (with the bearer token, if any) and drains the body;
+// non-200 is an error.
+func get(c *http.Client, url, token string) error {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		return err
 	}
@@ -193,4 +230,60 @@ func sampleAddrs(place store.Place, n int) ([]string, error) {
 		out[i] = a.String()
 	}
 	return out, nil
+}
+
+// benchPlans has one plan with limits no run reaches, so that every
+// request is checked and counted and none refused.
+const benchPlans = `anonymous: {requests_per_minute: 1, requests_per_day: 1, bulk_inputs: 1, email_digests: false, exports: false}
+plans:
+  - {name: bench, requests_per_minute: 1000000000, requests_per_day: 1000000000, bulk_inputs: 10000, email_digests: false, exports: false}
+`
+
+// gatedServer serves the range data of dir again, with access control
+// over a store in a temporary directory holding one token, and returns
+// its base URL, the token and a function that stops it.
+func gatedServer(dir string, a *atlas.Atlas) (string, string, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	tmp, err := os.MkdirTemp("", "cloudatlas-bench-access-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	db, err := store.Open(ctx, tmp)
+	if err != nil {
+		log.Fatal(err)
+	}
+	plans, err := access.ParsePlans("bench plans", []byte(benchPlans))
+	if err != nil {
+		log.Fatal(err)
+	}
+	org, _, err := db.EnsureOrg(ctx, "bench", "bench", false, time.Now())
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := access.NewToken(crand.Reader)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := db.AddToken(ctx, org.ID, tok, time.Now()); err != nil {
+		log.Fatal(err)
+	}
+	g, err := gate.New(gate.Config{Store: db, Plans: plans, Anonymous: plans.Anonymous})
+	if err != nil {
+		log.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { g.Run(ctx); close(done) }()
+	srv, err := web.New(web.Config{Load: cli.RangeLoader(dir), Atlas: a, Logger: slog.New(slog.DiscardHandler), Access: g})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Reload(ctx); err != nil {
+		log.Fatal(err)
+	}
+	return listen(srv.Handler()), tok.Secret(), func() {
+		cancel()
+		<-done
+		db.Close()
+		os.RemoveAll(tmp)
+	}
 }
