@@ -58,8 +58,10 @@ func ParseToken(s string) (Token, error) {
 	if len(s) != TokenLen {
 		return "", fmt.Errorf("%w: a token has %d characters, this one %d", ErrMalformedToken, TokenLen, len(s))
 	}
+	var text [TokenLen - len(TokenPrefix)]byte
+	copy(text[:], s[len(TokenPrefix):])
 	var b [tokenBytes + 1]byte
-	n, err := tokenEncoding.Decode(b[:], []byte(s[len(TokenPrefix):]))
+	n, err := tokenEncoding.Decode(b[:], text[:])
 	if err != nil || n != tokenBytes {
 		return "", fmt.Errorf("%w: after %q a token has only the letters a-z and the digits 2-7", ErrMalformedToken, TokenPrefix)
 	}
@@ -68,7 +70,8 @@ func ParseToken(s string) (Token, error) {
 	}
 	// Base32 leaves unused bits in the last character: only the encoding
 	// of the bytes is a token, so that one token has one spelling.
-	if tokenEncoding.EncodeToString(b[:tokenBytes]) != s[len(TokenPrefix):] {
+	var again [len(text)]byte
+	if tokenEncoding.Encode(again[:], b[:tokenBytes]); again != text {
 		return "", fmt.Errorf("%w: its last character is not canonical", ErrMalformedToken)
 	}
 	return Token(s), nil

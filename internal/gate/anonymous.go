@@ -15,10 +15,11 @@ const maxAnonymous = 100_000
 // this process only: an IPv4 address, or the /64 of an IPv6 address (one
 // subscriber's network).
 type anonymous struct {
-	plan  access.Plan
-	mu    sync.Mutex
-	day   int64 // unix seconds of the day counted
-	count map[netip.Addr]*anonCount
+	plan   access.Plan
+	policy string
+	mu     sync.Mutex
+	day    int64 // unix seconds of the day counted
+	count  map[netip.Addr]*anonCount
 }
 
 type anonCount struct {
@@ -28,7 +29,7 @@ type anonCount struct {
 }
 
 func newAnonymous(p access.Plan) *anonymous {
-	return &anonymous{plan: p, count: map[netip.Addr]*anonCount{}}
+	return &anonymous{plan: p, policy: p.Policy(), count: map[netip.Addr]*anonCount{}}
 }
 
 // clientKey returns the address a request is counted under.
@@ -50,7 +51,7 @@ func clientKey(remoteAddr string) netip.Addr {
 
 // take decides one request of the client at remoteAddr at now.
 func (an *anonymous) take(remoteAddr string, now time.Time) Verdict {
-	v := Verdict{Plan: an.plan}
+	v := Verdict{Plan: an.plan, Policy: an.policy}
 	if an.plan.PerMinute == 0 && an.plan.PerDay == 0 {
 		v.Decision = an.plan.Decide(access.Usage{}, now)
 		return v

@@ -21,7 +21,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/access"
@@ -83,6 +82,9 @@ type Verdict struct {
 	access.Decision
 	Plan access.Plan
 	Org  string // the organisation of the token; "" without one
+	// Policy is the plan's quotas as the RateLimit-Policy header says them
+	// ([access.Plan.Policy]), computed once per plan.
+	Policy string
 }
 
 // Gate admits requests. Build it with [New]; run [Gate.Run] to share
@@ -91,8 +93,8 @@ type Gate struct {
 	cfg    Config
 	log    *slog.Logger
 	now    func() time.Time
-	tokens sync.Map // access.Token -> *cached
-	ntok   atomic.Int64
+	tmu    sync.RWMutex
+	tokens map[string]*cached // by token
 	mu     sync.Mutex
 	meters map[int64]*meter // by organisation id
 	// retired are counts of windows that ended before they were flushed.
@@ -117,7 +119,7 @@ func New(cfg Config) (*Gate, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Gate{cfg: cfg, log: cfg.Logger, now: cfg.Now, meters: map[int64]*meter{},
+	return &Gate{cfg: cfg, log: cfg.Logger, now: cfg.Now, meters: map[int64]*meter{}, tokens: map[string]*cached{},
 		anon: newAnonymous(cfg.Anonymous)}, nil
 }
 
@@ -152,14 +154,14 @@ func (g *Gate) Admit(ctx context.Context, authorization, remoteAddr string) (Ver
 	return c.meter.take(now), nil
 }
 
-// bearer returns the token of an Authorization header "Bearer TOKEN"
-// (the scheme in any case, RFC 9110).
-func bearer(h string) (access.Token, error) {
+// bearer returns the credentials of an Authorization header "Bearer
+// TOKEN" (the scheme in any case, RFC 9110), not yet checked.
+func bearer(h string) (string, error) {
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return "", fmt.Errorf("%w: send the header \"Authorization: Bearer TOKEN\"", ErrNotBearer)
 	}
-	return access.ParseToken(strings.TrimSpace(tok))
+	return strings.TrimSpace(tok), nil
 }
 
 // Run shares the counts through the store every Sync interval until ctx

@@ -37,6 +37,10 @@ func testPlans(t *testing.T) *access.Plans {
 
 // newToken stores a new token of org (created with plan) in db.
 func newToken(t *testing.T, db *store.DB, org, plan string) access.Token {
+	return newTokenTB(t, db, org, plan)
+}
+
+func newTokenTB(t testing.TB, db *store.DB, org, plan string) access.Token {
 	t.Helper()
 	ctx := context.Background()
 	o, _, err := db.EnsureOrg(ctx, org, plan, false, time.Now())
@@ -51,6 +55,14 @@ func newToken(t *testing.T, db *store.DB, org, plan string) access.Token {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+func openBenchStore(b *testing.B) (*store.DB, error) {
+	db, err := store.Open(context.Background(), b.TempDir())
+	if err == nil {
+		b.Cleanup(func() { db.Close() })
+	}
+	return db, err
 }
 
 func openStore(t *testing.T, dir string) *store.DB {

@@ -27,6 +27,7 @@ type meter struct {
 	org    int64
 	name   string
 	plan   access.Plan
+	policy string // plan.Policy()
 	win    [len(access.Spans)]window
 	last   int64          // unix seconds of the last request
 	loaded bool           // the windows were read from the store once
@@ -46,7 +47,9 @@ func (g *Gate) meter(ctx context.Context, cred access.Credential, plan access.Pl
 	g.mu.Unlock()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.name, m.plan = cred.Org, plan
+	if m.name != cred.Org || m.plan != plan || m.policy == "" {
+		m.name, m.plan, m.policy = cred.Org, plan, plan.Policy()
+	}
 	if !m.loaded {
 		m.loaded = true
 		m.roll(now)
@@ -80,7 +83,7 @@ func (m *meter) take(now time.Time) Verdict {
 		}
 	}
 	m.last = now.Unix()
-	return Verdict{Decision: d, Plan: m.plan, Org: m.name}
+	return Verdict{Decision: d, Plan: m.plan, Org: m.name, Policy: m.policy}
 }
 
 // roll moves the meter to the windows of now. The pending counts of the

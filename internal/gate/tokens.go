@@ -23,17 +23,21 @@ type cached struct {
 	touched atomic.Int64 // when its last use was last recorded (unix nanoseconds)
 }
 
-// credential returns what tok grants, from the cache while fresh, else
-// from the store. When the store fails, a stale entry is used (and the
-// failure logged) rather than refusing a token that was good.
-func (g *Gate) credential(ctx context.Context, tok access.Token, now time.Time) (*cached, error) {
-	v, ok := g.tokens.Load(tok)
-	var old *cached
-	if ok {
-		old = v.(*cached)
-		if now.UnixNano() < old.expires {
-			return old, old.err
-		}
+// credential returns what the credentials raw grant: from the cache
+// while fresh (only well-formed tokens are cached), else, once checked
+// to be a token, from the store. When the store fails, a stale entry is
+// used (and the failure logged) rather than refusing a token that was
+// good.
+func (g *Gate) credential(ctx context.Context, raw string, now time.Time) (*cached, error) {
+	g.tmu.RLock()
+	old := g.tokens[raw]
+	g.tmu.RUnlock()
+	if old != nil && now.UnixNano() < old.expires {
+		return old, old.err
+	}
+	tok, err := access.ParseToken(raw)
+	if err != nil {
+		return nil, err
 	}
 	c, err := g.lookup(ctx, tok, now)
 	if err != nil {
@@ -47,11 +51,13 @@ func (g *Gate) credential(ctx context.Context, tok access.Token, now time.Time) 
 	if old != nil {
 		c.touched.Store(old.touched.Load())
 		c.used.Store(old.used.Load())
-	} else if g.ntok.Add(1) > maxCached {
-		g.tokens.Clear()
-		g.ntok.Store(1)
 	}
-	g.tokens.Store(tok, c)
+	g.tmu.Lock()
+	if len(g.tokens) >= maxCached {
+		clear(g.tokens)
+	}
+	g.tokens[raw] = c
+	g.tmu.Unlock()
 	return c, c.err
 }
 
@@ -81,19 +87,18 @@ func (g *Gate) lookup(ctx context.Context, tok access.Token, now time.Time) (*ca
 func (g *Gate) touchTokens(ctx context.Context, now time.Time) {
 	var ids []int64
 	var entries []*cached
-	g.tokens.Range(func(k, v any) bool {
-		c := v.(*cached)
+	g.tmu.Lock()
+	for k, c := range g.tokens {
 		if now.UnixNano() > c.expires+int64(10*time.Minute) && !c.used.Load() {
-			g.tokens.Delete(k)
-			g.ntok.Add(-1)
-			return true
+			delete(g.tokens, k)
+			continue
 		}
 		if c.err == nil && c.used.Load() && now.UnixNano()-c.touched.Load() >= int64(time.Minute) {
 			ids = append(ids, c.cred.TokenID)
 			entries = append(entries, c)
 		}
-		return true
-	})
+	}
+	g.tmu.Unlock()
 	if len(ids) == 0 {
 		return
 	}

@@ -16,9 +16,10 @@ type verdictKey struct{}
 // guard puts an API handler behind the access gate (Config.Access): the
 // bearer token is checked, the request counted against the quotas of
 // its organisation (or the anonymous allowance of the client address),
-// and every answer carries the RateLimit headers. Without a gate it
-// returns h as it is.
-func (s *Server) guard(h http.Handler) http.Handler {
+// and every answer carries the RateLimit headers. With withVerdict the
+// handler finds the verdict in the request's context ([bulkLimit]).
+// Without a gate it returns h as it is.
+func (s *Server) guard(h http.Handler, withVerdict bool) http.Handler {
 	g := s.cfg.Access
 	if g == nil {
 		return h
@@ -36,8 +37,11 @@ func (s *Server) guard(h http.Handler) http.Handler {
 			s.writeProblem(w, r, tooMany(&v))
 		case err != nil:
 			s.refuseToken(w, r, err)
+		case withVerdict:
+			kept := v // only this copy escapes to the heap
+			h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), verdictKey{}, &kept)))
 		default:
-			h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), verdictKey{}, &v)))
+			h.ServeHTTP(w, r)
 		}
 	})
 }
@@ -50,10 +54,19 @@ func setRateLimit(h http.Header, v *gate.Verdict) {
 	if v.Limit == 0 {
 		return
 	}
-	h["Ratelimit-Limit"] = []string{strconv.FormatInt(v.Limit, 10)}
-	h["Ratelimit-Remaining"] = []string{strconv.FormatInt(v.Remaining, 10)}
-	h["Ratelimit-Reset"] = []string{strconv.FormatInt(v.Reset, 10)}
-	h["Ratelimit-Policy"] = []string{v.Plan.Policy()}
+	// One string holds the three numbers, one slice the four values.
+	var buf [64]byte
+	b := strconv.AppendInt(buf[:0], v.Limit, 10)
+	n1 := len(b)
+	b = strconv.AppendInt(b, v.Remaining, 10)
+	n2 := len(b)
+	b = strconv.AppendInt(b, v.Reset, 10)
+	nums := string(b)
+	vals := []string{nums[:n1], nums[n1:n2], nums[n2:], v.Policy}
+	h["Ratelimit-Limit"] = vals[0:1:1]
+	h["Ratelimit-Remaining"] = vals[1:2:2]
+	h["Ratelimit-Reset"] = vals[2:3:3]
+	h["Ratelimit-Policy"] = vals[3:4:4]
 }
 
 // tooMany is the 429 of a refused request.

@@ -11,11 +11,15 @@ import (
 
 	"github.com/cloudatlas/cloudatlas/data"
 	"github.com/cloudatlas/cloudatlas/internal/atlas"
+	"github.com/cloudatlas/cloudatlas/internal/gate"
 )
 
 // realServer returns a server over the embedded atlas and the shared
 // range snapshots beside the repository, or skips.
-func realServer(b testing.TB) *Server {
+func realServer(b testing.TB) *Server { return realServerWith(b, nil) }
+
+// realServerWith is realServer with a gate (nil: none).
+func realServerWith(b testing.TB, g *gate.Gate) *Server {
 	b.Helper()
 	ranges, err := filepath.Abs("../../../shared/data/ranges")
 	if err != nil {
@@ -36,7 +40,7 @@ func realServer(b testing.TB) *Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := New(Config{Load: staticLoader(d), Atlas: a, Now: func() time.Time { return testNow }})
+	s, err := New(Config{Load: staticLoader(d), Atlas: a, Now: func() time.Time { return testNow }, Access: g})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,7 @@ func (s *Server) routes() http.Handler {
 	s.methods = http.NewServeMux()
 	handle := func(pattern string, h http.Handler) {
 		if isAPI(pattern) {
-			h = s.guard(h)
+			h = s.guard(h, pattern == bulkRoute)
 		}
 		mux.Handle(pattern, s.instrument(pattern, h))
 		if pattern != "/" && pattern != "/v1/" {
@@ -22,7 +22,7 @@ func (s *Server) routes() http.Handler {
 
 	// JSON API, read-only.
 	handle("GET /v1/ip/{ip...}", s.api(s.handleIP))
-	handle("POST /v1/bulk", s.api(s.handleBulk))
+	handle(bulkRoute, s.api(s.handleBulk))
 	handle("POST /v1/audit", s.api(s.handleAudit))
 	handle("GET /v1/host/{name}", s.api(s.handleHost))
 	handle("GET /v1/whois/{target...}", s.api(s.handleWhois))
@@ -58,6 +58,10 @@ func (s *Server) routes() http.Handler {
 	handle("/", s.page(s.handleNotFound))
 	return mux
 }
+
+// bulkRoute is the pattern of the bulk API, whose handler reads the
+// access verdict for the plan's bulk size.
+const bulkRoute = "POST /v1/bulk"
 
 // isAPI reports whether a route pattern is of the JSON API (/v1), which
 // the access gate guards.
