@@ -32,15 +32,9 @@ func newAnonymous(p access.Plan) *anonymous {
 	return &anonymous{plan: p, policy: p.Policy(), count: map[netip.Addr]*anonCount{}}
 }
 
-// clientKey returns the address a request is counted under.
-func clientKey(remoteAddr string) netip.Addr {
-	ap, err := netip.ParseAddrPort(remoteAddr)
-	var a netip.Addr
-	if err == nil {
-		a = ap.Addr()
-	} else if a, err = netip.ParseAddr(remoteAddr); err != nil {
-		return netip.Addr{} // not an address (a test's pipe): one shared count
-	}
+// clientKey returns the address a client is counted under: an IPv4
+// address, or the /64 of an IPv6 address.
+func clientKey(a netip.Addr) netip.Addr {
 	a = a.Unmap().WithZone("")
 	if a.Is6() {
 		p, _ := a.Prefix(64)
@@ -49,14 +43,14 @@ func clientKey(remoteAddr string) netip.Addr {
 	return a
 }
 
-// take decides one request of the client at remoteAddr at now.
-func (an *anonymous) take(remoteAddr string, now time.Time) Verdict {
+// take decides one request of the client at addr at now.
+func (an *anonymous) take(addr netip.Addr, now time.Time) Verdict {
 	v := Verdict{Plan: an.plan, Policy: an.policy}
 	if an.plan.PerMinute == 0 && an.plan.PerDay == 0 {
 		v.Decision = an.plan.Decide(access.Usage{}, now)
 		return v
 	}
-	key := clientKey(remoteAddr)
+	key := clientKey(addr)
 	minute, day := access.Minute.Start(now).Unix(), access.Day.Start(now).Unix()
 	an.mu.Lock()
 	defer an.mu.Unlock()

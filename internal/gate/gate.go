@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -126,32 +127,39 @@ func New(cfg Config) (*Gate, error) {
 // Anonymous returns the allowance of requests without a token.
 func (g *Gate) Anonymous() access.Plan { return g.cfg.Anonymous }
 
-// Admit decides one request given its Authorization header and the
-// client's address (host:port, as http.Request.RemoteAddr). Without a
-// header it is counted against the anonymous allowance of the address.
-// A header that is not a valid token is refused with an error for which
-// [Refused] holds, and also counted against the anonymous allowance
-// (which bounds how fast tokens can be guessed): the verdict then says
-// whether the address may still try. Any other error is a failure of
-// the store.
-func (g *Gate) Admit(ctx context.Context, authorization, remoteAddr string) (Verdict, error) {
-	now := g.now()
+// ErrNoToken is returned by [Gate.Admit] for a request without
+// credentials: it gets the anonymous allowance ([Gate.AdmitAnonymous]).
+var ErrNoToken = errors.New("no token")
+
+// Admit decides one request given its Authorization header: a good
+// token's request is counted against its organisation's quotas. Without
+// a header the error is [ErrNoToken]; a header that is not a good token
+// is refused with an error for which [Refused] holds. Both are then for
+// the caller to count against the client's anonymous allowance
+// ([Gate.AdmitAnonymous]; for refusals, that bounds how fast tokens can
+// be guessed). Any other error is a failure of the store.
+func (g *Gate) Admit(ctx context.Context, authorization string) (Verdict, error) {
 	if authorization == "" {
-		return g.anon.take(remoteAddr, now), nil
+		return Verdict{}, ErrNoToken
 	}
 	tok, err := bearer(authorization)
 	if err != nil {
-		return g.anon.take(remoteAddr, now), err
+		return Verdict{}, err
 	}
+	now := g.now()
 	c, err := g.credential(ctx, tok, now)
 	if err != nil {
-		if Refused(err) {
-			return g.anon.take(remoteAddr, now), err
-		}
 		return Verdict{}, err
 	}
 	c.used.Store(true)
 	return c.meter.take(now), nil
+}
+
+// AdmitAnonymous decides one request of the client at addr against the
+// anonymous allowance (counted per address, in this process). An invalid
+// addr (unknown client) shares one count with the other unknown ones.
+func (g *Gate) AdmitAnonymous(addr netip.Addr) Verdict {
+	return g.anon.take(addr, g.now())
 }
 
 // bearer returns the credentials of an Authorization header "Bearer

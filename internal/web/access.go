@@ -15,18 +15,26 @@ type verdictKey struct{}
 
 // guard puts an API handler behind the access gate (Config.Access): the
 // bearer token is checked, the request counted against the quotas of
-// its organisation (or the anonymous allowance of the client address),
-// and every answer carries the RateLimit headers. With withVerdict the
-// handler finds the verdict in the request's context ([bulkLimit]).
-// Without a gate it returns h as it is.
+// its organisation (or the anonymous allowance of the client address, as
+// [Proxies.Client] tells it), and every answer carries the RateLimit
+// headers. With withVerdict the handler finds the verdict in the
+// request's context ([bulkLimit]). Without a gate it returns h as it is.
 func (s *Server) guard(h http.Handler, withVerdict bool) http.Handler {
 	g := s.cfg.Access
 	if g == nil {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, err := g.Admit(r.Context(), r.Header.Get("Authorization"), r.RemoteAddr)
-		if err != nil && !gate.Refused(err) {
+		v, err := g.Admit(r.Context(), r.Header.Get("Authorization"))
+		switch {
+		case err == nil:
+		case errors.Is(err, gate.ErrNoToken):
+			v, err = g.AdmitAnonymous(s.cfg.Proxies.Client(r)), nil
+		case gate.Refused(err):
+			// A refused token costs the client's anonymous allowance too,
+			// which bounds how fast tokens can be guessed.
+			v = g.AdmitAnonymous(s.cfg.Proxies.Client(r))
+		default:
 			s.writeProblem(w, r, &Error{Status: http.StatusServiceUnavailable, RetryAfter: 5, Err: err,
 				Detail: "the server cannot check tokens right now (its store does not answer); try again in a few seconds"})
 			return

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -104,6 +105,29 @@ func TestAccessHeaders(t *testing.T) {
 	}
 	if rec := send("GET", "/v1/ip/52.80.0.1", "", ""); rec.Code != 429 {
 		t.Errorf("anonymous over its allowance: %d", rec.Code)
+	}
+}
+
+// TestAnonymousBehindProxy counts the anonymous allowance by the client
+// a trusted proxy names, not by the proxy.
+func TestAnonymousBehindProxy(t *testing.T) {
+	g, _ := newGate(t, "small", nil)
+	s, err := New(Config{Load: staticLoader(&RangeData{}), Atlas: fixtureAtlas(t), Access: g,
+		Proxies: Proxies{netip.MustParsePrefix("192.0.2.0/24")}}) // httptest's peer is 192.0.2.1
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(client string) int {
+		req := httptest.NewRequest("GET", "/v1/regions", nil)
+		req.Header.Set("X-Forwarded-For", client)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for _, client := range []string{"198.51.100.1", "198.51.100.2"} {
+		if got := []int{status(client), status(client), status(client)}; !slices.Equal(got, []int{200, 200, 429}) {
+			t.Errorf("client %s: %v, want two requests then 429", client, got)
+		}
 	}
 }
 
