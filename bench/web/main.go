@@ -103,7 +103,61 @@ func main() {
 		slices.Sort(ratios)
 		fmt.Printf("access: with a token and quotas, /v1/ip does %.3f of the requests per second without (median of %d rounds: %.3f); target >= 0.90\n",
 			ratios[len(ratios)/2], len(ratios), ratios)
+		paired(ipURL(atlasURL), ipURL(gatedURL), token, *n, *conc)
 	}
+}
+
+// paired sends n requests to each of two targets from conc clients,
+// each client alternating between them (and which goes first), so that
+// both see the same moments of a noisy machine. It prints the ratio of
+// their mean and median latencies: under the same load, the throughput
+// of b is that of a divided by the mean ratio.
+func paired(a, b func(int) string, tokenB string, n, conc int) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 2 * conc, MaxConnsPerHost: 2 * conc, DisableCompression: true}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	var next atomic.Int64
+	latA, latB := make([][]time.Duration, conc), make([][]time.Duration, conc)
+	timed := func(url, token string) time.Duration {
+		t0 := time.Now()
+		if err := get(client, url, token); err != nil {
+			log.Fatal(err)
+		}
+		return time.Since(t0)
+	}
+	var wg sync.WaitGroup
+	for c := range conc {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if i%2 == 0 {
+					latA[c] = append(latA[c], timed(a(i), ""))
+					latB[c] = append(latB[c], timed(b(i), tokenB))
+				} else {
+					latB[c] = append(latB[c], timed(b(i), tokenB))
+					latA[c] = append(latA[c], timed(a(i), ""))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	stats := func(ls [][]time.Duration) (mean, p50 time.Duration) {
+		all := slices.Concat(ls...)
+		slices.Sort(all)
+		var sum time.Duration
+		for _, d := range all {
+			sum += d
+		}
+		return sum / time.Duration(len(all)), all[len(all)/2]
+	}
+	meanA, p50A := stats(latA)
+	meanB, p50B := stats(latB)
+	fmt.Printf("access, paired (%d requests each, every client alternating): mean %.3f ms without, %.3f ms with a token (throughput ratio %.3f); "+
+		"median %.3f ms / %.3f ms (ratio %.3f); target >= 0.90\n",
+		n, ms(meanA), ms(meanB), float64(meanA)/float64(meanB), ms(p50A), ms(p50B), float64(p50A)/float64(p50B))
 }
 
 // listen serves h on a loopback port and returns its base URL.
