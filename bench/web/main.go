@@ -91,7 +91,7 @@ func main() {
 	fmt.Printf("ratio: cloudatlas does %.2f of the baseline's requests per second (target >= 0.50); p99 %.2f ms (target < 10 ms)\n",
 		w.rps/b.rps, w.p99.Seconds()*1000)
 	if *withAccess {
-		gatedURL, token, stop := gatedServer(*dir, a)
+		gatedURL, token, stop := gatedServer(place, a)
 		defer stop()
 		var ratios []float64
 		for r := range *rounds {
@@ -293,10 +293,10 @@ plans:
   - {name: bench, requests_per_minute: 1000000000, requests_per_day: 1000000000, bulk_inputs: 10000, email_digests: false, exports: false}
 `
 
-// gatedServer serves the range data of dir again, with access control
+// gatedServer serves the range data of place again, with access control
 // over a store in a temporary directory holding one token, and returns
 // its base URL, the token and a function that stops it.
-func gatedServer(dir string, a *atlas.Atlas) (string, string, func()) {
+func gatedServer(place store.Place, a *atlas.Atlas) (string, string, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	tmp, err := os.MkdirTemp("", "cloudatlas-bench-access-")
 	if err != nil {
@@ -327,7 +327,7 @@ func gatedServer(dir string, a *atlas.Atlas) (string, string, func()) {
 	}
 	done := make(chan struct{})
 	go func() { g.Run(ctx); close(done) }()
-	srv, err := web.New(web.Config{Load: cli.RangeLoader(dir), Atlas: a, Logger: slog.New(slog.DiscardHandler), Access: g})
+	srv, err := web.New(web.Config{Load: cli.RangeLoader(place), Atlas: a, Logger: slog.New(slog.DiscardHandler), Access: g})
 	if err != nil {
 		log.Fatal(err)
 	}

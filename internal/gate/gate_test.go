@@ -12,6 +12,7 @@ import (
 	"github.com/cloudatlas/cloudatlas/data"
 	"github.com/cloudatlas/cloudatlas/internal/access"
 	"github.com/cloudatlas/cloudatlas/internal/store"
+	"github.com/cloudatlas/cloudatlas/internal/store/pgtest"
 )
 
 // clock is a settable clock.
@@ -124,9 +125,28 @@ func TestQuotaPerMinute(t *testing.T) {
 }
 
 func TestQuotaSharedByGates(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
-	db1, db2 := openStore(t, dir), openStore(t, dir)
+	testQuotaShared(t, openStore(t, dir), openStore(t, dir))
+}
+
+// TestQuotaSharedByGatesPostgres: the same with PostgreSQL as the store,
+// as replicas on several machines use it.
+func TestQuotaSharedByGatesPostgres(t *testing.T) {
+	place := store.Place{Dir: t.TempDir(), URL: pgtest.URL(t)}
+	open := func() *store.DB {
+		db, err := place.Open(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	testQuotaShared(t, open(), open())
+}
+
+// testQuotaShared runs two gates, each on its own handle of one store.
+func testQuotaShared(t *testing.T, db1, db2 *store.DB) {
+	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)}
 	a, b := newGate(t, db1, c, access.Plan{}), newGate(t, db2, c, access.Plan{})
 	tok := newToken(t, db1, "uni", "student")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudatlas/cloudatlas/internal/access"
+	"github.com/cloudatlas/cloudatlas/internal/store/pgtest"
 )
 
 // token returns a token made of the random bytes head followed by
@@ -23,13 +24,38 @@ func token(t *testing.T, head []byte, fill byte) access.Token {
 	return tok
 }
 
-func TestOrgsAndTokens(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, t.TempDir())
+// The access tables and queries on both stores: SQLite always,
+// PostgreSQL when the server is there (required in CI).
+
+func TestAccessSQLite(t *testing.T) {
+	dir := t.TempDir()
+	testAccess(t, func(t *testing.T) *DB { return openAt(t, Place{Dir: dir}) })
+}
+
+func TestAccessPostgres(t *testing.T) {
+	place := Place{Dir: t.TempDir(), URL: pgtest.URL(t)}
+	testAccess(t, func(t *testing.T) *DB { return openAt(t, place) })
+}
+
+func openAt(t *testing.T, p Place) *DB {
+	t.Helper()
+	db, err := p.Open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// testAccess runs the access tests; open opens the same store anew
+// each time (another handle, as another process would).
+func testAccess(t *testing.T, open func(t *testing.T) *DB) {
+	t.Run("orgs-and-tokens", func(t *testing.T) { testOrgsAndTokens(t, open(t)) })
+	t.Run("usage-shared", func(t *testing.T) { testUsageShared(t, open(t), open(t)) })
+}
+
+func testOrgsAndTokens(t *testing.T, db *DB) {
+	ctx := context.Background()
 	now := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
 	org, created, err := db.EnsureOrg(ctx, "acme", "group", false, now)
 	if err != nil || !created || org.ID == 0 || org.Plan != "group" || !org.Created.Equal(now) {
@@ -96,21 +122,14 @@ func TestOrgsAndTokens(t *testing.T) {
 	}
 }
 
-func TestUsageSharedByProcesses(t *testing.T) {
+// testUsageShared adds counts through two handles of one store at once.
+func testUsageShared(t *testing.T, db1, db2 *DB) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db1, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db1.Close()
-	db2, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
 	now := time.Date(2026, 2, 1, 12, 0, 30, 0, time.UTC)
-	org, _, _ := db1.EnsureOrg(ctx, "acme", "group", false, now)
+	org, _, err := db1.EnsureOrg(ctx, "acme-usage", "group", false, now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	minute := access.Count{OrgID: org.ID, Span: access.Minute, Start: access.Minute.Start(now)}
 	day := access.Count{OrgID: org.ID, Span: access.Day, Start: access.Day.Start(now)}
 	// Two stores on one file add at once; every addition counts.
@@ -147,7 +166,7 @@ func TestUsageSharedByProcesses(t *testing.T) {
 	if totals, _ := db1.AddUsage(ctx, []access.Count{minute, day}); totals[0] != 0 || totals[1] != 300 {
 		t.Errorf("after pruning the minute: %v, want the day kept", totals)
 	}
-	if u, err := db2.DayUsage(ctx, now); err != nil || u["acme"] != 300 {
+	if u, err := db2.DayUsage(ctx, now); err != nil || u["acme-usage"] != 300 {
 		t.Errorf("DayUsage: %v %v", u, err)
 	}
 }
