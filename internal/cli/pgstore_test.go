@@ -147,7 +147,7 @@ func TestReplicasFollowAnUpdate(t *testing.T) {
 	var replicas []*served
 	for range 3 {
 		s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--store", url,
-			"--bootstrap-timeout", "0", "--reload-every", "0")
+			"--bootstrap-timeout", "0", "--reload-every", "0", "--anonymous-rpm", "0") // a load loop: no anonymous limit
 		replicas = append(replicas, s)
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -246,7 +246,7 @@ func TestReplicaChecksTheStorePeriodically(t *testing.T) {
 	url := pgtest.URL(t)
 	mustRun(t, "update", "--data-dir", t.TempDir(), "--store", url, "--from", awsFeed(t, 1, "cn-north-1"), "--feed", "aws")
 	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--store", url,
-		"--bootstrap-timeout", "0", "--reload-every", "100ms")
+		"--bootstrap-timeout", "0", "--reload-every", "100ms", "--anonymous-rpm", "0")
 	client := &http.Client{Timeout: 5 * time.Second}
 	old, err := ipAnswer(client, s.base)
 	if err != nil {
