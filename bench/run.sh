@@ -57,7 +57,7 @@ PY
 for cmd in "lookup --data-dir $work/data --format csv $work/1m.txt" "ip --data-dir $work/data 52.80.0.1"; do
 	/usr/bin/time -f "peak RSS %M KB: cloudatlas ${cmd%% *}" "$ca" $cmd > /dev/null 2> >(grep "peak RSS" >&2)
 done
-"$ca" serve --data-dir "$work/data" --addr 127.0.0.1:0 --bootstrap-timeout 0 > "$work/serve.out" 2>/dev/null &
+"$ca" serve --data-dir "$work/data" --addr 127.0.0.1:0 --bootstrap-timeout 0 --access=false > "$work/serve.out" 2>/dev/null &
 pid=$!
 for _ in $(seq 50); do grep -q serving "$work/serve.out" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*/' "$work/serve.out")
