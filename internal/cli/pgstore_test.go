@@ -279,3 +279,29 @@ func TestReplicaChecksTheStorePeriodically(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdatesOfASharedStoreTakeTurns: an update from one data directory
+// waits while another, from another data directory, is writing to the
+// same PostgreSQL store, says so, gives up after --lock-timeout, and runs
+// once the other is done.
+func TestUpdatesOfASharedStoreTakeTurns(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := t.Context()
+	other, err := store.Place{Dir: t.TempDir(), URL: url}.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	release, err := other.LockUpdates(ctx, 0, nil) // the other update, from its own data dir
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds := awsFeed(t, 1, "cn-north-1")
+	r := runCmd(t, "", "update", "--data-dir", t.TempDir(), "--store", url, "--from", feeds, "--feed", "aws", "--lock-timeout", "300ms")
+	if r.code == 0 || !strings.Contains(r.stderr, "waiting for another update of the shared store") ||
+		!strings.Contains(r.stderr, "another update is still writing to it") || !strings.Contains(r.stderr, "--lock-timeout") {
+		t.Errorf("update while the store's update lock is held: exit %d\n%s", r.code, r.stderr)
+	}
+	release()
+	mustRun(t, "update", "--data-dir", t.TempDir(), "--store", url, "--from", feeds, "--feed", "aws", "--lock-timeout", "0")
+}

@@ -226,6 +226,8 @@ func bootstrapRanges(ctx context.Context, e *Env, log *slog.Logger, srv *web.Ser
 	u := &update.Updater{Store: db, Dir: dir, Client: client, Now: e.Now, LockTimeout: -1,
 		Events: update.Events{LockWait: func(h dirlock.Holder) {
 			log.Info("waiting for another update of the data directory", slog.String("holder", h.String()))
+		}, StoreWait: func() {
+			log.Info("waiting for another update of the shared store")
 		}}}
 	rep, err := u.Run(ctx, feeds)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/cloudatlas/cloudatlas/internal/dirlock"
 	"github.com/cloudatlas/cloudatlas/internal/fetch"
 	"github.com/cloudatlas/cloudatlas/internal/ranges"
+	"github.com/cloudatlas/cloudatlas/internal/store"
 	"github.com/cloudatlas/cloudatlas/internal/update"
 )
 
@@ -28,7 +29,7 @@ func runUpdate(ctx context.Context, e *Env, args []string) error {
 	timeout := fs.Duration("timeout", 60*time.Second, "per-request `timeout`")
 	retries := fs.Int("retries", 3, "retries after a failed download")
 	mirror := fs.String("mirror", "", "fetch every upstream URL from this mirror `URL` instead (https://host/path -> URL/host/path)")
-	lockTimeout := fs.Duration("lock-timeout", 5*time.Minute, "how long to wait while another update of the data directory runs (0: do not wait)")
+	lockTimeout := fs.Duration("lock-timeout", 5*time.Minute, "how long to wait while another update of the data directory, or of the shared store, runs (0: do not wait)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -52,7 +53,8 @@ func runUpdate(ctx context.Context, e *Env, args []string) error {
 		LockTimeout: *lockTimeout, Events: updatePrinter(e, *from, *lockTimeout)}
 	rep, err := u.Run(ctx, feeds)
 	var busy *dirlock.BusyError
-	if errors.As(err, &busy) {
+	var storeBusy *store.UpdateBusyError
+	if errors.As(err, &busy) || errors.As(err, &storeBusy) {
 		return fmt.Errorf("%w (see --lock-timeout)", err)
 	}
 	if err != nil {
@@ -89,6 +91,9 @@ func updatePrinter(e *Env, from string, lockTimeout time.Duration) update.Events
 	return update.Events{
 		LockWait: func(h dirlock.Holder) {
 			fmt.Fprintf(e.Stderr, "update: waiting for another update of this data directory (%s) to finish, for up to %s (--lock-timeout)\n", h, lockTimeout)
+		},
+		StoreWait: func() {
+			fmt.Fprintf(e.Stderr, "update: waiting for another update of the shared store (from another data directory) to finish, for up to %s (--lock-timeout)\n", lockTimeout)
 		},
 		Feed: func(i, n int, feed string) {
 			if progress != nil {

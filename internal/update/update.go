@@ -59,6 +59,10 @@ type Events struct {
 	// LockWait is called once when another update holds the lock and Run
 	// starts to wait for it.
 	LockWait func(holder dirlock.Holder)
+	// StoreWait is called once when another update, from another data
+	// directory, is writing to the same shared (PostgreSQL) store and Run
+	// starts to wait for it.
+	StoreWait func()
 	// Feed is called before feed i (from 0) of n is updated.
 	Feed func(i, n int, feed string)
 	// Result is called with each result as soon as it is known.
@@ -99,6 +103,13 @@ func (u *Updater) Run(ctx context.Context, feeds []*ranges.Feed) (Report, error)
 		return Report{}, err // names the lock file and its holder
 	}
 	defer lock.Release()
+	// Updates from other data directories on a shared store: one at a
+	// time, for the same LockTimeout.
+	unlock, err := u.Store.LockUpdates(ctx, u.LockTimeout, u.Events.StoreWait)
+	if err != nil {
+		return Report{}, err
+	}
+	defer unlock()
 	var rep Report
 	for i, f := range feeds {
 		if u.Events.Feed != nil {
