@@ -97,11 +97,13 @@ func TestAccessHeaders(t *testing.T) {
 		!strings.Contains(rec.Body.String(), "malformed token") || rec.Header().Get("RateLimit-Remaining") != "1" {
 		t.Errorf("a bad token: %d %v %s", rec.Code, rec.Header(), rec.Body)
 	}
+	rec = send("POST", "/v1/bulk", "", "52.80.0.1\n52.80.0.2\n")
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "without an API token may send at most 1") ||
+		!strings.Contains(rec.Body.String(), "Authorization: Bearer") || rec.Header().Get("RateLimit-Remaining") != "0" {
+		t.Errorf("anonymous bulk over its size (its allowance's last request): %d %v %s", rec.Code, rec.Header(), rec.Body)
+	}
 	if rec := send("GET", "/", "", ""); rec.Code != 200 || rec.Header().Get("RateLimit-Limit") != "" {
 		t.Errorf("a page: %d %v", rec.Code, rec.Header())
-	}
-	if rec := send("GET", "/v1/ip/52.80.0.1", "", ""); rec.Code != 200 || rec.Header().Get("RateLimit-Remaining") != "0" {
-		t.Errorf("anonymous: %d %v", rec.Code, rec.Header())
 	}
 	if rec := send("GET", "/v1/ip/52.80.0.1", "", ""); rec.Code != 429 {
 		t.Errorf("anonymous over its allowance: %d", rec.Code)

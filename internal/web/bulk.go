@@ -171,6 +171,9 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if limit, plan := bulkLimit(r); in.n > limit {
+		if plan == "anonymous" {
+			return errorf(http.StatusRequestEntityTooLarge, "%d inputs given; a request without an API token may send at most %d: split them into smaller requests, or send a token (Authorization: Bearer; docs/access.md)", in.n, limit)
+		}
 		return errorf(http.StatusRequestEntityTooLarge, "%d inputs given; the plan %s allows at most %d per request: split them into smaller requests", in.n, plan, limit)
 	}
 	body, err := s.runBulk(r, in, q)
