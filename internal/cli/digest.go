@@ -42,8 +42,8 @@ func runRoundup(ctx context.Context, e *Env, args []string) error {
 			return fmt.Errorf("%w: --date: %v", errUsage, err)
 		}
 	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("%w: --format %q: want text or json", errUsage, *format)
+	if err := checkTextOrJSON(*format); err != nil {
+		return err
 	}
 	svc, closeFn, err := e.bulletin(ctx, *dirFlag, nil, nil)
 	if err != nil {
@@ -54,13 +54,9 @@ func runRoundup(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
-		return writeIndented(e.Stdout, is)
-	}
-	if is.Provisional {
-		fmt.Fprintf(e.Stdout, "(provisional: %s is not over yet)\n", is.Date)
-	}
-	return digest.WriteRoundupText(e.Stdout, is.Roundup)
+	return writeDigest(e, *format, is, is.Provisional, is.Date, func(w io.Writer) error {
+		return digest.WriteRoundupText(w, is.Roundup)
+	})
 }
 
 // runReadingList runs "cloudatlas reading-list": the week's readings and
@@ -83,8 +79,8 @@ func runReadingList(ctx context.Context, e *Env, args []string) error {
 			return fmt.Errorf("%w: --week: %v", errUsage, err)
 		}
 	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("%w: --format %q: want text or json", errUsage, *format)
+	if err := checkTextOrJSON(*format); err != nil {
+		return err
 	}
 	svc, closeFn, err := e.bulletin(ctx, *dirFlag, nil, nil)
 	if err != nil {
@@ -95,13 +91,29 @@ func runReadingList(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
-		return writeIndented(e.Stdout, l)
+	return writeDigest(e, *format, l, l.Provisional, l.Week, func(w io.Writer) error {
+		return digest.WriteReadingListText(w, l.ReadingList)
+	})
+}
+
+// checkTextOrJSON checks a --format flag that takes text or json.
+func checkTextOrJSON(format string) error {
+	if format != "text" && format != "json" {
+		return fmt.Errorf("%w: --format %q: want text or json", errUsage, format)
 	}
-	if l.Provisional {
-		fmt.Fprintf(e.Stdout, "(provisional: %s is not over yet)\n", l.Week)
+	return nil
+}
+
+// writeDigest prints a roundup or reading list: v as indented JSON, or
+// text (said to be provisional while its period is not over).
+func writeDigest(e *Env, format string, v any, provisional bool, period any, text func(io.Writer) error) error {
+	if format == "json" {
+		return writeIndented(e.Stdout, v)
 	}
-	return digest.WriteReadingListText(e.Stdout, l.ReadingList)
+	if provisional {
+		fmt.Fprintf(e.Stdout, "(provisional: %s is not over yet)\n", period)
+	}
+	return text(e.Stdout)
 }
 
 // runDigest runs "cloudatlas digest send": mail an issue to its list.

@@ -316,36 +316,21 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		return errorf(http.StatusBadRequest, "the form could not be read: %v", err)
+	if err := readForm(w, r); err != nil {
+		return err
 	}
 	email, list := r.PostForm.Get("email"), r.PostForm.Get("list")
 	if err := svc.Subscribe(r.Context(), email, list, s.clientOf(r)); err != nil {
 		return digestError(w, err)
 	}
-	return s.render(w, http.StatusAccepted, "digest-message", messagePage{digestBase: s.digestBase("Check your inbox", list),
-		Heading: "Check your inbox",
-		Paragraphs: []string{
-			"If the address can receive mail and is not subscribed yet, a message with a confirmation link is on its way. The link works for 48 hours; nothing is sent to the address until it is followed.",
-			"No mail? Check the spam folder, or ask again in a while: confirmation mails to one address are spaced out.",
-		}})
+	return s.message(w, http.StatusAccepted, list, "Check your inbox", nil,
+		"If the address can receive mail and is not subscribed yet, a message with a confirmation link is on its way. The link works for 48 hours; nothing is sent to the address until it is followed.",
+		"No mail? Check the spam folder, or ask again in a while: confirmation mails to one address are spaced out.")
 }
 
 func (s *Server) handleConfirmPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.digests()
-	if err != nil {
-		return err
-	}
-	tok := r.URL.Query().Get("token")
-	l, err := svc.CheckLink(tok, subscription.Confirm)
-	if err != nil {
-		return digestError(w, err)
-	}
-	return s.render(w, http.StatusOK, "digest-message", messagePage{digestBase: s.digestBase("Confirm your subscription", l.List),
-		Heading:    "Confirm your subscription",
-		Paragraphs: []string{fmt.Sprintf("Send the %s to %s?", listName(l.List), l.Email)},
-		Action:     &messageAction{URL: "/subscribe/confirm", Token: tok, Label: "Yes, subscribe"}})
+	return s.askPage(w, r, subscription.Confirm, "Confirm your subscription", "Send the %s to %s?",
+		messageAction{URL: "/subscribe/confirm", Label: "Yes, subscribe"})
 }
 
 func (s *Server) handleConfirm(w http.ResponseWriter, r *http.Request) error {
@@ -353,33 +338,20 @@ func (s *Server) handleConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		return errorf(http.StatusBadRequest, "the form could not be read: %v", err)
+	if err := readForm(w, r); err != nil {
+		return err
 	}
 	l, err := svc.Confirm(r.Context(), r.Form.Get("token"))
 	if err != nil {
 		return digestError(w, err)
 	}
-	return s.render(w, http.StatusOK, "digest-message", messagePage{digestBase: s.digestBase("Subscribed", l.List),
-		Heading:    "Subscribed",
-		Paragraphs: []string{fmt.Sprintf("%s will receive the %s. Every mail has a link to unsubscribe in one click.", l.Email, listName(l.List))}})
+	return s.message(w, http.StatusOK, l.List, "Subscribed", nil,
+		fmt.Sprintf("%s will receive the %s. Every mail has a link to unsubscribe in one click.", l.Email, listName(l.List)))
 }
 
 func (s *Server) handleUnsubscribePage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.digests()
-	if err != nil {
-		return err
-	}
-	tok := r.URL.Query().Get("token")
-	l, err := svc.CheckLink(tok, subscription.Unsubscribe)
-	if err != nil {
-		return digestError(w, err)
-	}
-	return s.render(w, http.StatusOK, "digest-message", messagePage{digestBase: s.digestBase("Unsubscribe", l.List),
-		Heading:    "Unsubscribe",
-		Paragraphs: []string{fmt.Sprintf("Stop sending the %s to %s?", listName(l.List), l.Email)},
-		Action:     &messageAction{URL: "/unsubscribe", Token: tok, Label: "Unsubscribe"}})
+	return s.askPage(w, r, subscription.Unsubscribe, "Unsubscribe", "Stop sending the %s to %s?",
+		messageAction{URL: "/unsubscribe", Label: "Unsubscribe"})
 }
 
 // handleUnsubscribe ends a subscription: from the page's button (token
@@ -390,9 +362,8 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		return errorf(http.StatusBadRequest, "the form could not be read: %v", err)
+	if err := readForm(w, r); err != nil {
+		return err
 	}
 	tok := r.PostForm.Get("token")
 	if tok == "" {
@@ -402,9 +373,42 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return digestError(w, err)
 	}
-	return s.render(w, http.StatusOK, "digest-message", messagePage{digestBase: s.digestBase("Unsubscribed", l.List),
-		Heading:    "Unsubscribed",
-		Paragraphs: []string{fmt.Sprintf("No more %s will go to %s.", listName(l.List), l.Email)}})
+	return s.message(w, http.StatusOK, l.List, "Unsubscribed", nil,
+		fmt.Sprintf("No more %s will go to %s.", listName(l.List), l.Email))
+}
+
+// askPage answers the GET of a signed link (confirm, unsubscribe) with a
+// page that asks before acting: question is formatted with the list's
+// name and the address, and action's button posts the link's token.
+// Nothing changes on a GET, so that mail scanners following links do
+// not subscribe or unsubscribe anyone.
+func (s *Server) askPage(w http.ResponseWriter, r *http.Request, purpose, heading, question string, action messageAction) error {
+	svc, err := s.digests()
+	if err != nil {
+		return err
+	}
+	tok := r.URL.Query().Get("token")
+	l, err := svc.CheckLink(tok, purpose)
+	if err != nil {
+		return digestError(w, err)
+	}
+	action.Token = tok
+	return s.message(w, http.StatusOK, l.List, heading, &action, fmt.Sprintf(question, listName(l.List), l.Email))
+}
+
+// message renders the short page of the subscription flow.
+func (s *Server) message(w http.ResponseWriter, status int, list, heading string, action *messageAction, paragraphs ...string) error {
+	return s.render(w, status, "digest-message", messagePage{digestBase: s.digestBase(heading, list),
+		Heading: heading, Paragraphs: paragraphs, Action: action})
+}
+
+// readForm parses the body of a subscription form, bounded by maxForm.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		return errorf(http.StatusBadRequest, "the form could not be read: %v", err)
+	}
+	return nil
 }
 
 func listName(list string) string {
